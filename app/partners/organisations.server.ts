@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { OrganisationModel } from '../../models/organisation'
+import { organisationKinds, organisationStatuses, type OrganisationKind } from '~/domain/vocabulary'
+
+export const organisationInput = z.object({
+  legalName: z.string().trim().min(2).max(200),
+  kind: z.enum(organisationKinds),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/),
+  agreementReference: z.string().trim().max(80).optional(),
+  contact: z
+    .object({
+      name: z.string().trim().max(120).optional(),
+      email: z.email().max(254).optional(),
+      phone: z.string().trim().max(32).optional(),
+    })
+    .default({}),
+  status: z.enum(organisationStatuses).default('applied'),
+  probationEndsAt: z.date().optional(),
+})
+export type OrganisationInput = z.input<typeof organisationInput>
+
+export type OrganisationSummary = {
+  id: string
+  legalName: string
+  kind: OrganisationKind
+  country: string
+  status: (typeof organisationStatuses)[number]
+}
+
+export async function createOrganisation(input: OrganisationInput): Promise<OrganisationSummary> {
+  const data = organisationInput.parse(input)
+  const created = await OrganisationModel.create({ ...data, nameKey: data.legalName.toLowerCase() })
+  return toSummary(created)
+}
+
+export async function countOrganisations() {
+  return OrganisationModel.countDocuments({})
+}
+
+/** Aggregate figures for the public landing page: no names, only counts of active members. */
+export async function getPartnershipOverview() {
+  const rows = await OrganisationModel.aggregate<{ _id: { kind: string; country: string }; count: number }>([
+    { $match: { status: 'active' } },
+    { $group: { _id: { kind: '$kind', country: '$country' }, count: { $sum: 1 } } },
+  ])
+  const countries = new Set(rows.map((row) => row._id.country))
+  const centres = rows.filter((row) => row._id.kind === 'national_centre').reduce((sum, row) => sum + row.count, 0)
+  const total = rows.reduce((sum, row) => sum + row.count, 0)
+  return { centres, partners: total - centres, countries: countries.size }
+}
+
+function toSummary(doc: {
+  _id: unknown
+  legalName: string
+  kind: OrganisationKind
+  country: string
+  status: OrganisationSummary['status']
+}): OrganisationSummary {
+  return { id: String(doc._id), legalName: doc.legalName, kind: doc.kind, country: doc.country, status: doc.status }
+}

@@ -1,0 +1,62 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { AppShell } from '~/components/app-shell'
+import { ErrorPage } from '~/components/error-page'
+import tailwindHref from '~/styles/tailwind.out.css'
+import { getPublicEnv } from '~/utils/env.server'
+import { fallbackLanguage, isLanguage } from '~/utils/i18n'
+import { i18next } from '~/utils/i18next.server'
+import { useNonce } from '~/utils/nonce'
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: tailwindHref },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await i18next.getLocale(request)
+  return { locale, env: getPublicEnv() }
+}
+
+export const handle = { i18n: 'common' }
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('root')
+  const nonce = useNonce()
+  const { i18n } = useTranslation()
+  const locale = isLanguage(data?.locale) ? data.locale : fallbackLanguage
+  if (i18n.language !== locale) void i18n.changeLanguage(locale)
+  return (
+    <html lang={locale} dir="ltr" className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-full bg-slate-50 text-slate-900 antialiased">
+        <AppShell locale={locale}>{children}</AppShell>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  return <ErrorPage error={error} />
+}
