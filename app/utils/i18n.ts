@@ -1,6 +1,21 @@
-import en from '~/locales/en.json'
-import fr from '~/locales/fr.json'
-import ru from '~/locales/ru.json'
+import en_common from '~/locales/en/common.json'
+import en_auth from '~/locales/en/auth.json'
+import en_partners from '~/locales/en/partners.json'
+import en_people from '~/locales/en/people.json'
+import en_audit from '~/locales/en/audit.json'
+import en_mail from '~/locales/en/mail.json'
+import fr_common from '~/locales/fr/common.json'
+import fr_auth from '~/locales/fr/auth.json'
+import fr_partners from '~/locales/fr/partners.json'
+import fr_people from '~/locales/fr/people.json'
+import fr_audit from '~/locales/fr/audit.json'
+import fr_mail from '~/locales/fr/mail.json'
+import ru_common from '~/locales/ru/common.json'
+import ru_auth from '~/locales/ru/auth.json'
+import ru_partners from '~/locales/ru/partners.json'
+import ru_people from '~/locales/ru/people.json'
+import ru_audit from '~/locales/ru/audit.json'
+import ru_mail from '~/locales/ru/mail.json'
 
 export const supportedLanguages = ['en', 'fr', 'ru'] as const
 export type Language = (typeof supportedLanguages)[number]
@@ -9,13 +24,18 @@ export const fallbackLanguage: Language = 'en'
 /** Each language named in its own language, for the switcher. */
 export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ru: 'Русский' }
 
-export const resources = { en: { common: en }, fr: { common: fr }, ru: { common: ru } }
+export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail'] as const
+export const resources = {
+  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail },
+  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail },
+  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail },
+}
 
 export const i18nConfig = {
   supportedLngs: [...supportedLanguages],
   fallbackLng: fallbackLanguage,
   defaultNS: 'common',
-  ns: ['common'],
+  ns: [...namespaces],
   resources,
   interpolation: { escapeValue: false },
   react: { useSuspense: false },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { resources, supportedLanguages } from '~/utils/i18n'
+import { namespaces, resources, supportedLanguages } from '~/utils/i18n'
 
 type Tree = { [key: string]: string | Tree }
 const pluralSuffix = /_(zero|one|two|few|many|other)$/
@@ -19,10 +19,17 @@ function baseKeys(keys: Iterable<string>) {
   return new Set([...keys].map((key) => key.replace(pluralSuffix, '')))
 }
 
-const english = flatten(resources.en.common as Tree)
+const allKeys = (language: (typeof supportedLanguages)[number]) =>
+  new Map(namespaces.flatMap((ns) => [...flatten(resources[language][ns] as Tree, ns)]))
+
+const english = allKeys('en')
+
+test('English has text', () => {
+  expect(english.size).toBeGreaterThan(20)
+})
 
 describe.each(supportedLanguages.filter((language) => language !== 'en'))('locale %s', (language) => {
-  const translated = flatten(resources[language].common as Tree)
+  const translated = allKeys(language)
 
   test('has every key that English has', () => {
     const missing = [...baseKeys(english.keys())].filter((key) => !baseKeys(translated.keys()).has(key))
