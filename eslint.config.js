@@ -17,8 +17,8 @@ export default tseslint.config(
   },
   {
     // Models hold server-only code: the browser bundle must never reach them.
-    files: ['app/**/*.{ts,tsx}'],
-    ignores: ['app/**/*.server.{ts,tsx}'],
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['app/**/*.server.{ts,tsx}', 'models/**'],
     rules: {
       'no-restricted-imports': [
         'error',

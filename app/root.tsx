@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import {
   Links,
   Meta,
@@ -11,11 +11,14 @@ import {
 import { useTranslation } from 'react-i18next'
 import { AppShell } from '~/components/app-shell'
 import { ErrorPage } from '~/components/error-page'
+import { getViewer } from '~/auth/guards.server'
 import tailwindHref from '~/styles/tailwind.out.css'
+import { csrfTokenFor } from '~/utils/csrf.server'
 import { getPublicEnv } from '~/utils/env.server'
 import { fallbackLanguage, isLanguage } from '~/utils/i18n'
 import { i18next } from '~/utils/i18next.server'
 import { useNonce } from '~/utils/nonce'
+import { takeToast } from '~/utils/toast.server'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: tailwindHref },
@@ -23,11 +26,38 @@ export const links: LinksFunction = () => [
 ]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const locale = await i18next.getLocale(request)
-  return { locale, env: getPublicEnv() }
+  const [locale, viewer, csrf, toast] = await Promise.all([
+    i18next.getLocale(request),
+    getViewer(request),
+    csrfTokenFor(request),
+    takeToast(request),
+  ])
+  const headers = new Headers()
+  if (csrf.setCookie) headers.append('Set-Cookie', csrf.setCookie)
+  if (toast.setCookie) headers.append('Set-Cookie', toast.setCookie)
+  return data(
+    {
+      locale,
+      env: getPublicEnv(),
+      csrfToken: csrf.token,
+      toast: toast.toast,
+      // Only what the shell shows and the UI twin of the policy needs; never the whole record.
+      viewer: viewer
+        ? {
+            name: viewer.name,
+            organisationName: viewer.organisationName,
+            organisationKind: viewer.organisationKind,
+            organisationStatus: viewer.organisationStatus,
+            isOperator: viewer.isOperator,
+            roles: viewer.roles,
+          }
+        : null,
+    },
+    { headers },
+  )
 }
 
-export const handle = { i18n: 'common' }
+export type RootLoader = typeof loader
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
@@ -44,7 +74,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body className="min-h-full bg-slate-50 text-slate-900 antialiased">
-        <AppShell locale={locale}>{children}</AppShell>
+        <AppShell locale={locale} viewer={data?.viewer ?? null} toast={data?.toast ?? null}>
+          {children}
+        </AppShell>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

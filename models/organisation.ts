@@ -23,6 +23,30 @@ const organisationSchema = new Schema(
     status: { type: String, enum: organisationStatuses, required: true, default: 'applied' },
     probationEndsAt: { type: Date },
     suspensionReason: { type: String, trim: true, maxlength: 500 },
+    /** The operator of the portal: holds platform admins, sees no case content. */
+    isOperator: { type: Boolean, default: false },
+    applicant: {
+      type: new Schema(
+        {
+          name: { type: String, trim: true, maxlength: 120 },
+          email: { type: String, trim: true, lowercase: true, maxlength: 254 },
+          locale: { type: String },
+        },
+        { _id: false },
+      ),
+    },
+    termsAcceptedAt: { type: Date },
+    vetting: {
+      type: new Schema(
+        {
+          decision: { type: String, enum: ['approved', 'rejected'] },
+          reason: { type: String, trim: true, maxlength: 1000 },
+          decidedBy: { type: Schema.Types.ObjectId, ref: 'User' },
+          decidedAt: { type: Date },
+        },
+        { _id: false },
+      ),
+    },
   },
   { timestamps: true },
 )

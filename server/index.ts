@@ -20,6 +20,7 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     cspNonce: string
     requestId: string
+    clientIp: string
   }
 }
 
@@ -92,7 +93,11 @@ export function createApp({ env, build }: { env: Env; build: () => ServerBuild }
     createRequestHandler({
       build: async () => build(),
       mode: env.NODE_ENV,
-      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, requestId: String(req.id) }),
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        requestId: String(req.id),
+        clientIp: req.ip ?? '',
+      }),
     }),
   )
   return app

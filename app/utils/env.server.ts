@@ -13,6 +13,11 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FILE: z.string().min(1).optional(),
     DATA_DIR: z.string().min(1).default('data'),
+    PUBLIC_URL: z.url().optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// address').optional(),
+    MAIL_FROM: z.string().min(3).default('Payment Channel Partnership <no-reply@portal.invalid>'),
+    PROBATION_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    DEMO_MAILBOX_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -45,6 +50,22 @@ let cached: Env | undefined
 export function getEnv(): Env {
   cached ??= parseEnv()
   return cached
+}
+
+/** For tests that change the environment of a running process. */
+export function resetEnvCache() {
+  cached = undefined
+}
+
+/** Base URL for links in e-mails. */
+export function publicUrl() {
+  const env = getEnv()
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '')
+}
+
+/** Signs cookies; development and tests get a fixed secret, production refuses to start without one. */
+export function sessionSecret() {
+  return getEnv().SESSION_SECRET ?? 'development-only-secret-not-for-production-use'
 }
 
 /** The only environment values that reach the browser. */

@@ -1,0 +1,137 @@
+import crypto from 'node:crypto'
+import { AuditEventModel } from '../../models/audit-event'
+import type { RequestMeta } from '~/utils/request.server'
+
+export type AuditActor = { userId?: string; organisationId?: string; label?: string }
+
+export type AuditInput = {
+  action: string
+  outcome?: 'success' | 'failure' | 'denied'
+  actor?: AuditActor | null
+  target?: { kind: string; id: string } | null
+  meta?: RequestMeta
+  details?: Record<string, unknown>
+}
+
+const GENESIS = '0'.repeat(64)
+const SECRET_KEYS = /pass(word)?|token|secret|code|hash|cookie|authorization/i
+
+/** Details without anything that could be a secret. */
+function scrub(details: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!details) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(details)) {
+    if (SECRET_KEYS.test(key) || key.startsWith('$') || key.includes('.')) continue
+    out[key] = value instanceof Date ? value.toISOString() : value
+  }
+  return out
+}
+
+type Hashable = {
+  seq: number
+  at: Date
+  actorUserId?: string | null
+  actorOrganisationId?: string | null
+  actorLabel?: string | null
+  action: string
+  targetKind?: string | null
+  targetId?: string | null
+  outcome: string
+  ip?: string | null
+  userAgent?: string | null
+  details?: unknown
+  prevHash: string
+}
+
+/** Canonical JSON: keys sorted at every level, absent and null alike. */
+function canonical(value: unknown): string {
+  if (value === null || value === undefined) return 'null'
+  if (value instanceof Date) return JSON.stringify(value.toISOString())
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export function hashAuditEvent(event: Hashable) {
+  const { seq, at, actorUserId, actorOrganisationId, actorLabel, action, targetKind, targetId, outcome, ip, userAgent, details, prevHash } =
+    event
+  const body = canonical({
+    seq,
+    at,
+    actorUserId,
+    actorOrganisationId,
+    actorLabel,
+    action,
+    targetKind,
+    targetId,
+    outcome,
+    ip,
+    userAgent,
+    details,
+    prevHash,
+  })
+  return crypto.createHash('sha256').update(body).digest('hex')
+}
+
+/**
+ * Appends one event to the chain. Concurrent writers race for the next sequence number; the unique
+ * index on `seq` lets exactly one win and the others retry on top of it.
+ */
+export async function recordAudit(input: AuditInput): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const last = await AuditEventModel.findOne({}).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean()
+    const event: Hashable = {
+      seq: (last?.seq ?? 0) + 1,
+      at: new Date(),
+      actorUserId: input.actor?.userId,
+      actorOrganisationId: input.actor?.organisationId,
+      actorLabel: input.actor?.label,
+      action: input.action,
+      targetKind: input.target?.kind,
+      targetId: input.target?.id,
+      outcome: input.outcome ?? 'success',
+      ip: input.meta?.ip,
+      userAgent: input.meta?.userAgent,
+      details: scrub(input.details),
+      prevHash: last?.hash ?? GENESIS,
+    }
+    try {
+      await AuditEventModel.create({ ...event, outcome: input.outcome ?? 'success', hash: hashAuditEvent(event) })
+      return
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
+    }
+  }
+  throw new Error('Could not append to the audit log: too much contention')
+}
+
+export type ChainReport =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: 'hash' | 'link' | 'gap' } }
+
+/** Walks the whole chain in order and reports the first event that does not fit. */
+export async function verifyAuditChain(): Promise<ChainReport> {
+  let previous: { seq: number; hash: string } | null = null
+  let checked = 0
+  const cursor = AuditEventModel.find({}).sort({ seq: 1 }).lean().cursor({ batchSize: 1000 })
+  for await (const event of cursor) {
+    const id = String(event._id)
+    const expectedSeq: number = (previous?.seq ?? 0) + 1
+    if (event.seq !== expectedSeq) return { ok: false, checked, brokenAt: { seq: event.seq, id, reason: 'gap' } }
+    if (event.prevHash !== (previous?.hash ?? GENESIS)) {
+      return { ok: false, checked, brokenAt: { seq: event.seq, id, reason: 'link' } }
+    }
+    if (hashAuditEvent(event as unknown as Hashable) !== event.hash) {
+      return { ok: false, checked, brokenAt: { seq: event.seq, id, reason: 'hash' } }
+    }
+    previous = { seq: event.seq, hash: event.hash }
+    checked++
+  }
+  return { ok: true, checked }
+}

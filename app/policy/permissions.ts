@@ -1,0 +1,59 @@
+import type { OrganisationKind, OrganisationStatus, Role } from '~/domain/vocabulary'
+
+/**
+ * The one policy table: which roles hold which permission. Loaders, actions, the API and the UI all ask
+ * `can()`; a permission name that does not exist here is a compile error.
+ */
+export const permissionRoles = {
+  'partner:directory': ['staff', 'coordinator', 'dpo', 'member', 'admin', 'platform_admin'],
+  'partner:vet': ['coordinator'],
+  'partner:suspend': ['coordinator'],
+  'user:invite': ['admin', 'coordinator'],
+  'user:manage': ['admin', 'coordinator'],
+  'audit:read': ['dpo', 'platform_admin'],
+  'settings:manage': ['platform_admin'],
+  'task:assign': ['staff', 'coordinator'],
+  'task:verify': ['staff', 'coordinator'],
+  'task:work': ['member', 'admin'],
+} as const satisfies Record<string, readonly Role[]>
+
+export type Permission = keyof typeof permissionRoles
+
+/** Who is asking: the person, their organisation and what it is. */
+export type Viewer = {
+  userId: string
+  name: string
+  email: string
+  roles: Role[]
+  organisationId: string
+  organisationName: string
+  organisationKind: OrganisationKind
+  organisationStatus: OrganisationStatus
+  isOperator: boolean
+}
+
+type RoleHolder = Pick<Viewer, 'roles' | 'organisationStatus'>
+
+export function can(viewer: RoleHolder | null | undefined, permission: Permission): boolean {
+  if (!viewer) return false
+  if (viewer.organisationStatus !== 'active' && viewer.organisationStatus !== 'probation') return false
+  const allowed: readonly Role[] = permissionRoles[permission]
+  return viewer.roles.some((role) => allowed.includes(role))
+}
+
+export const isCentre = (viewer: Pick<Viewer, 'organisationKind'>) => viewer.organisationKind === 'national_centre'
+
+/** Community-wide material (the directory's contact points, TLP:GREEN) is for vetted organisations past probation. */
+export function seesCommunityMaterial(viewer: Pick<Viewer, 'organisationStatus' | 'isOperator'>) {
+  return viewer.organisationStatus === 'active' && !viewer.isOperator
+}
+
+/** Organisations listed in the directory for this viewer: members for all, the rest for centres only. */
+export function directoryStatusesFor(viewer: Pick<Viewer, 'organisationKind'>): OrganisationStatus[] {
+  return isCentre(viewer) ? ['active', 'probation', 'suspended'] : ['active', 'probation']
+}
+
+/** People of an organisation are managed by that organisation's admins (or a centre's coordinators). */
+export function canManagePeopleOf(viewer: Viewer, organisationId: string) {
+  return viewer.organisationId === organisationId && can(viewer, 'user:manage')
+}

@@ -1,0 +1,55 @@
+import { data } from '@remix-run/node'
+import type { z } from 'zod'
+import { CsrfError, verifyCsrf } from './csrf.server'
+
+const MAX_FORM_BYTES = 256 * 1024
+
+/**
+ * Reads a submitted form: refuses oversized bodies (413) and forged submissions (403). Every action
+ * that changes something reads its form through here.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const length = Number(request.headers.get('content-length') ?? 0)
+  if (length > MAX_FORM_BYTES) throw data({ message: 'The form is too large.' }, { status: 413 })
+  let formData: FormData
+  try {
+    formData = await request.formData()
+  } catch {
+    throw data({ message: 'The form could not be read.' }, { status: 400 })
+  }
+  try {
+    await verifyCsrf(request, formData)
+  } catch (error) {
+    if (error instanceof CsrfError) {
+      throw data({ message: 'This form has expired. Reload the page and submit it again.' }, { status: 403 })
+    }
+    throw error
+  }
+  return formData
+}
+
+/** Form values as a plain object for zod; repeated fields become arrays, files are dropped. */
+export function formValues(formData: FormData) {
+  const values: Record<string, string | string[]> = Object.create(null)
+  for (const [key, value] of formData) {
+    if (typeof value !== 'string' || key === 'csrf' || key.startsWith('$') || key === '__proto__') continue
+    const previous = values[key]
+    values[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value]
+  }
+  return values
+}
+
+export type FieldErrors = Record<string, string[]>
+
+/** Parses with a schema; on failure returns field errors (messages are translation keys). */
+export function parseForm<T extends z.ZodType>(schema: T, formData: FormData) {
+  const values = formValues(formData)
+  const result = schema.safeParse(values)
+  if (result.success) return { ok: true as const, value: result.data as z.infer<T>, values }
+  const errors: FieldErrors = {}
+  for (const issue of result.error.issues) {
+    const field = issue.path.join('.') || 'form'
+    ;(errors[field] ??= []).push(issue.message)
+  }
+  return { ok: false as const, errors, values }
+}
