@@ -89,7 +89,9 @@ async function registerFailure(
   meta: RequestMeta,
   reason: string,
 ) {
-  const updated = await UserModel.findOneAndUpdate(scope, { $inc: { failedSignIns: 1 } }, { returnDocument: 'after', lean: true })
+  // updateOne then findOne: findAndModify with a projection (select:false fields) is not on every backend.
+  await UserModel.updateOne(scope, { $inc: { failedSignIns: 1 } })
+  const updated = await UserModel.findOne(scope).select({ failedSignIns: 1 }).lean()
   await recordAudit({ action: 'auth.sign_in', outcome: 'failure', actor, meta, details: { reason } })
   if (updated && updated.failedSignIns >= MAX_FAILED_ATTEMPTS) {
     const lockedUntil = new Date(Date.now() + LOCKOUT_MS)
@@ -189,7 +191,7 @@ export const passwordResetRequestSchema = z.object({
 })
 
 /** Sends a reset link when the address belongs to an active person; answers the same either way. */
-export async function requestPasswordReset(email: string, meta: RequestMeta = {}) {
+export async function requestPasswordReset(email: string, meta: RequestMeta = {}, pageLocale?: string) {
   const limit = await hitRateLimit(`password-reset:${meta.ip ?? 'unknown'}`, 10, 15 * 60 * 1000)
   if (!limit.allowed) return
   const user = await UserModel.findOne({ email, status: 'active' }, null, BY_EMAIL).select({ name: 1, organisationId: 1, locale: 1 }).lean()
@@ -212,7 +214,7 @@ export async function requestPasswordReset(email: string, meta: RequestMeta = {}
   await sendTemplatedMail({
     to: email,
     kind: 'passwordReset',
-    locale: user.locale,
+    locale: user.locale ?? pageLocale,
     dedupeKey: `password-reset:${String(reset._id)}`,
     params: { name: user.name, link: `${publicUrl()}/reset-password/${token}` },
   })

@@ -33,8 +33,31 @@ export type OrganisationSummary = {
 
 export async function createOrganisation(input: OrganisationInput): Promise<OrganisationSummary> {
   const data = organisationInput.parse(input)
-  const created = await OrganisationModel.create({ ...data, nameKey: data.legalName.toLowerCase() })
+  const created = await OrganisationModel.create({ ...data, nameKey: nameKeyOf(data.legalName) })
   return toSummary(created)
+}
+
+/**
+ * The uniqueness key of a legal name: case, Unicode compatibility forms and runs of spaces do not make
+ * two organisations different. Also what directory search matches against.
+ */
+export function nameKeyOf(legalName: string) {
+  return legalName.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase()
+}
+
+/** A legal name as stored: trimmed, with single spaces. */
+export function tidyLegalName(legalName: string) {
+  return legalName.replace(/\s+/g, ' ').trim()
+}
+
+/** Text to match literally inside a regular expression. */
+export function escapeRegex(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Whether a route parameter can be an organisation id at all (anything else is simply not found). */
+export function isObjectIdString(value: string | undefined): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value)
 }
 
 export async function countOrganisations() {

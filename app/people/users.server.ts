@@ -37,7 +37,7 @@ export async function provisionUser(input: {
 }
 
 /** Remembers the language a person picked, for the e-mails the portal sends them. */
-export async function saveLocaleChoice(viewer: Viewer, locale: Language) {
+export async function saveLocaleChoice(viewer: Pick<Viewer, 'userId' | 'organisationId'>, locale: Language) {
   await UserModel.updateOne({ _id: viewer.userId, organisationId: viewer.organisationId }, { $set: { locale } })
 }
 
