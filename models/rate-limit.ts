@@ -1,14 +1,17 @@
 import { Schema } from 'mongoose'
 import { defineModel } from './define'
 
-/** Fixed-window counters, one document per key and window. */
-const rateLimitSchema = new Schema(
+/** One document per counted attempt: inserts never lose a count, unlike concurrent `$inc`. */
+const rateLimitHitSchema = new Schema(
   {
-    _id: { type: String, required: true },
-    count: { type: Number, required: true, default: 0 },
+    key: { type: String, required: true },
+    at: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },
 )
 
-export const RateLimitModel = defineModel('RateLimit', rateLimitSchema)
+rateLimitHitSchema.index({ key: 1, at: 1 })
+rateLimitHitSchema.index({ expiresAt: 1 })
+
+export const RateLimitHitModel = defineModel('RateLimitHit', rateLimitHitSchema)

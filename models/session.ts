@@ -14,15 +14,13 @@ const sessionSchema = new Schema(
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
-    revokedAt: { type: Date },
-    revokedReason: { type: String },
     ip: { type: String },
     userAgent: { type: String, maxlength: 400 },
   },
   { versionKey: false },
 )
 
-sessionSchema.index({ organisationId: 1, userId: 1, revokedAt: 1 })
+sessionSchema.index({ organisationId: 1, userId: 1, expiresAt: 1 })
 sessionSchema.plugin(organisationScoped)
 
 export type Session = InferSchemaType<typeof sessionSchema>

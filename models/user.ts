@@ -14,11 +14,7 @@ const userSchema = new Schema(
     passwordHash: { type: String, select: false },
     totpSecret: { type: String, select: false },
     totpEnrolledAt: { type: Date },
-    /** The last TOTP time step accepted: a code is never accepted twice. */
-    totpLastStep: { type: Number, select: false },
     recoveryCodeHashes: { type: [String], select: false, default: undefined },
-    failedSignIns: { type: Number, required: true, default: 0 },
-    lockedUntil: { type: Date },
     lastSignInAt: { type: Date },
   },
   { timestamps: true },

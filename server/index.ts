@@ -9,9 +9,10 @@ import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
 import { pinoHttp } from 'pino-http'
-import { connectDatabase, disconnectDatabase, pingDatabase } from '../app/utils/db.server'
+import { connectDatabase, disconnectDatabase, ensureIndexes, pingDatabase } from '../app/utils/db.server'
 import { EnvError, parseEnv, type Env } from '../app/utils/env.server'
 import { DatabaseUnavailableError, startEmbeddedDatabase, type EmbeddedDatabase } from '../app/utils/ferretdb.server'
+import { startBackgroundJobs } from '../app/jobs/housekeeping.server'
 import { getLogger } from '../app/utils/logger.server'
 
 const BUILD_PATH = path.resolve('build/index.js')
@@ -140,9 +141,10 @@ export async function runServer({ dataDir, beforeListen, afterListen }: RunOptio
   }
   const databaseUri = process.env.MONGODB_URI as string
   await connectDatabase(databaseUri)
-  await beforeListen?.()
-
   let build = await importBuild()
+  await ensureIndexes()
+  await beforeListen?.()
+  const stopJobs = startBackgroundJobs()
   if (env.NODE_ENV === 'development') watchBuild((next) => (build = next))
 
   const app = createApp({ env, build: () => build })
@@ -168,6 +170,7 @@ export async function runServer({ dataDir, beforeListen, afterListen }: RunOptio
       server.closeIdleConnections()
     })
     clearTimeout(forced)
+    stopJobs()
     await disconnectDatabase().catch(() => {})
     await embedded?.stop()
     process.exit(0)

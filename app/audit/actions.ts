@@ -38,7 +38,7 @@ export const auditOutcomes = ['success', 'failure', 'denied'] as const
 export type AuditOutcome = (typeof auditOutcomes)[number]
 
 /** Target kinds with a translated name (`targets.<kind>`); others are shown as recorded. */
-export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation', 'audit'] as const
+export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation'] as const
 
 export function isKnownTargetKind(kind: string): kind is (typeof knownTargetKinds)[number] {
   return (knownTargetKinds as readonly string[]).includes(kind)

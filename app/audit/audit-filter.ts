@@ -24,10 +24,7 @@ export const auditFilterSchema = z.object({
   prefix: z.preprocess(blankAsUndefined, actionCode.optional()),
   outcome: z.preprocess(blankAsUndefined, z.enum(auditOutcomes, 'invalid').optional()),
   /** An organisation id, or `none` for events without an organisation (e.g. unknown e-mail at sign-in). */
-  organisation: z.preprocess(
-    blankAsUndefined,
-    z.union([z.literal('none'), z.string().regex(/^[a-f0-9]{24}$/)], 'invalid').optional(),
-  ),
+  organisation: z.preprocess(blankAsUndefined, z.string().regex(/^(none|[a-f0-9]{24})$/, 'invalid').optional()),
   from: z.preprocess(blankAsUndefined, day.optional()),
   to: z.preprocess(blankAsUndefined, day.optional()),
   actor: z.preprocess(blankAsUndefined, z.string().trim().max(100, 'tooLong').optional()),

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { createCookie } from '@remix-run/node'
 import { SessionModel } from '../../models/session'
+import { SessionRevocationModel } from '../../models/session-revocation'
 import { getEnv, sessionSecret } from '~/utils/env.server'
 import type { RequestMeta } from '~/utils/request.server'
 
@@ -63,7 +64,9 @@ export async function readSession(request: Request): Promise<ActiveSession | nul
   if (typeof token !== 'string' || token.length < 32) return null
   const id = hashToken(token)
   const session = await SessionModel.findOne({ _id: id }, null, WHY_BY_ID).lean()
-  if (!session || session.revokedAt) return null
+  if (!session) return null
+  const scope = { id, organisationId: String(session.organisationId), userId: String(session.userId) }
+  if (await SessionRevocationModel.exists({ _id: id, organisationId: session.organisationId })) return null
   const now = Date.now()
   const expired =
     now >= session.expiresAt.getTime()
@@ -72,10 +75,7 @@ export async function readSession(request: Request): Promise<ActiveSession | nul
         ? 'idle'
         : null
   if (expired) {
-    await SessionModel.updateOne(
-      { _id: id, organisationId: session.organisationId },
-      { $set: { revokedAt: new Date(now), revokedReason: expired } },
-    )
+    await revokeIds([scope.id], scope, expired)
     return null
   }
   if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
@@ -83,12 +83,27 @@ export async function readSession(request: Request): Promise<ActiveSession | nul
   }
   return {
     id,
-    userId: String(session.userId),
-    organisationId: String(session.organisationId),
+    userId: scope.userId,
+    organisationId: scope.organisationId,
     stage: session.stage as SessionStage,
     pendingTotpSecret: session.pendingTotpSecret,
     createdAt: session.createdAt,
   }
+}
+
+/** Revocations are documents of their own: no concurrent update of a session can undo one. */
+async function revokeIds(ids: string[], owner: { organisationId: string; userId: string }, reason: string) {
+  if (ids.length === 0) return 0
+  const at = new Date()
+  const result = await SessionRevocationModel.insertMany(
+    ids.map((_id) => ({ _id, organisationId: owner.organisationId, userId: owner.userId, at, reason })),
+    { ordered: false },
+  ).catch((error: { insertedDocs?: unknown[]; writeErrors?: { code?: number; err?: { code?: number } }[] }) => {
+    const duplicatesOnly = (error.writeErrors ?? []).every((e) => (e.code ?? e.err?.code) === 11000)
+    if (!duplicatesOnly || !error.writeErrors) throw error
+    return error.insertedDocs ?? []
+  })
+  return result.length
 }
 
 export async function setPendingTotpSecret(session: ActiveSession, secret: string) {
@@ -98,11 +113,23 @@ export async function setPendingTotpSecret(session: ActiveSession, secret: strin
   )
 }
 
-export async function revokeSession(session: Pick<ActiveSession, 'id' | 'organisationId'>, reason: string) {
-  await SessionModel.updateOne(
-    { _id: session.id, organisationId: session.organisationId, revokedAt: { $exists: false } },
-    { $set: { revokedAt: new Date(), revokedReason: reason } },
+export async function revokeSession(session: Pick<ActiveSession, 'id' | 'organisationId' | 'userId'>, reason: string) {
+  await revokeIds([session.id], session, reason)
+}
+
+async function liveSessionIds(filter: { organisationId: string; userId?: string }, exceptSessionId?: string) {
+  const now = new Date()
+  const sessions = await SessionModel.find({ ...filter, expiresAt: { $gt: now } })
+    .select({ _id: 1, userId: 1 })
+    .lean()
+  const revoked = new Set(
+    (
+      await SessionRevocationModel.find({ organisationId: filter.organisationId, _id: { $in: sessions.map((s) => s._id) } })
+        .select({ _id: 1 })
+        .lean()
+    ).map((r) => r._id),
   )
+  return sessions.filter((s) => !revoked.has(s._id) && s._id !== exceptSessionId)
 }
 
 /** Ends every live session of a person (sign out everywhere, deactivation, password reset). */
@@ -111,14 +138,12 @@ export async function revokeSessionsOf(
   reason: string,
   exceptSessionId?: string,
 ) {
-  const filter: Record<string, unknown> = {
-    organisationId: user.organisationId,
-    userId: user.id,
-    revokedAt: { $exists: false },
-  }
-  if (exceptSessionId) filter._id = { $ne: exceptSessionId }
-  const { modifiedCount } = await SessionModel.updateMany(filter, { $set: { revokedAt: new Date(), revokedReason: reason } })
-  return modifiedCount
+  const live = await liveSessionIds({ organisationId: user.organisationId, userId: user.id }, exceptSessionId)
+  return revokeIds(
+    live.map((s) => s._id),
+    { organisationId: user.organisationId, userId: user.id },
+    reason,
+  )
 }
 
 export async function listLiveSessions(user: { id: string; organisationId: string }) {
@@ -127,20 +152,28 @@ export async function listLiveSessions(user: { id: string; organisationId: strin
     organisationId: user.organisationId,
     userId: user.id,
     stage: 'full',
-    revokedAt: { $exists: false },
     expiresAt: { $gt: now },
     lastSeenAt: { $gt: new Date(now.getTime() - IDLE_TIMEOUT_MS) },
   })
     .sort({ lastSeenAt: -1 })
     .select({ createdAt: 1, lastSeenAt: 1, ip: 1, userAgent: 1 })
     .lean()
-  return sessions.map((s) => ({
-    id: s._id,
-    createdAt: s.createdAt.toISOString(),
-    lastSeenAt: s.lastSeenAt.toISOString(),
-    ip: s.ip ?? null,
-    userAgent: s.userAgent ?? null,
-  }))
+  const revoked = new Set(
+    (
+      await SessionRevocationModel.find({ organisationId: user.organisationId, _id: { $in: sessions.map((s) => s._id) } })
+        .select({ _id: 1 })
+        .lean()
+    ).map((r) => r._id),
+  )
+  return sessions
+    .filter((s) => !revoked.has(s._id))
+    .map((s) => ({
+      id: s._id,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      ip: s.ip ?? null,
+      userAgent: s.userAgent ?? null,
+    }))
 }
 
 export async function clearSessionCookie() {
@@ -149,9 +182,10 @@ export async function clearSessionCookie() {
 
 /** Ends every live session of an organisation's people (suspension). */
 export async function revokeOrganisationSessions(organisationId: string, reason: string) {
-  const { modifiedCount } = await SessionModel.updateMany(
-    { organisationId, revokedAt: { $exists: false } },
-    { $set: { revokedAt: new Date(), revokedReason: reason } },
-  )
-  return modifiedCount
+  const live = await liveSessionIds({ organisationId })
+  let count = 0
+  const byUser = new Map<string, string[]>()
+  for (const session of live) byUser.set(String(session.userId), [...(byUser.get(String(session.userId)) ?? []), session._id])
+  for (const [userId, ids] of byUser) count += await revokeIds(ids, { organisationId, userId }, reason)
+  return count
 }

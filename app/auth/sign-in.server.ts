@@ -1,20 +1,20 @@
-import type { Types } from 'mongoose'
 import { z } from 'zod'
 import { OrganisationModel } from '../../models/organisation'
 import { TokenModel } from '../../models/token'
 import { UserModel } from '../../models/user'
 import { recordAudit } from '~/audit/audit.server'
+import { clearSignInFailures, lockedUntil, recordSignInFailure } from './lockout.server'
 import { hashPassword, newPasswordSchema, verifyPassword } from './password.server'
 import { revokeSessionsOf, setPendingTotpSecret, type ActiveSession } from './session.server'
 import { createRecoveryCodes, createTotpSecret, hashRecoveryCode, verifyTotpCode } from './totp.server'
+import { claimAll, claimOnce, releaseClaim } from '~/utils/claims.server'
 import { sendTemplatedMail } from '~/mail/messages.server'
 import { publicUrl } from '~/utils/env.server'
 import { hitRateLimit } from '~/utils/rate-limit.server'
 import type { RequestMeta } from '~/utils/request.server'
 import { createLinkToken, hashLinkToken } from '~/utils/tokens.server'
 
-export const MAX_FAILED_ATTEMPTS = 5
-export const LOCKOUT_MS = 15 * 60 * 1000
+export { LOCKOUT_MS, MAX_FAILED_ATTEMPTS } from './lockout.server'
 export const ADDRESS_LIMIT = { attempts: 30, windowMs: 15 * 60 * 1000 }
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000
 
@@ -44,7 +44,7 @@ export async function checkPassword(
   }
 
   const user = await UserModel.findOne({ email: input.email }, null, BY_EMAIL)
-    .select({ passwordHash: 1, organisationId: 1, status: 1, lockedUntil: 1, failedSignIns: 1, totpEnrolledAt: 1 })
+    .select({ passwordHash: 1, organisationId: 1, status: 1, totpEnrolledAt: 1 })
     .lean()
   const passwordOk = await verifyPassword(input.password, user?.passwordHash)
   const actor = user ? { userId: String(user._id), organisationId: String(user.organisationId), label: input.email } : { label: input.email }
@@ -53,13 +53,13 @@ export async function checkPassword(
     await recordAudit({ action: 'auth.sign_in', outcome: 'failure', actor, meta, details: { reason: 'unknown_email' } })
     return { ok: false, reason: 'invalid' }
   }
-  const scope: UserScope = { _id: user._id, organisationId: user.organisationId }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+  const person = { id: String(user._id), organisationId: String(user.organisationId) }
+  if (await lockedUntil(person)) {
     await recordAudit({ action: 'auth.sign_in', outcome: 'denied', actor, meta, details: { reason: 'locked' } })
     return { ok: false, reason: 'invalid' }
   }
   if (!passwordOk) {
-    await registerFailure(scope, actor, meta, 'wrong_password')
+    await registerFailure(person, actor, meta, 'wrong_password')
     return { ok: false, reason: 'invalid' }
   }
   const organisation = await OrganisationModel.findById(user.organisationId).select({ status: 1 }).lean()
@@ -81,72 +81,64 @@ export async function checkPassword(
   }
 }
 
-type UserScope = { _id: string | Types.ObjectId; organisationId: string | Types.ObjectId }
-
 async function registerFailure(
-  scope: UserScope,
+  person: { id: string; organisationId: string },
   actor: { userId?: string; organisationId?: string; label?: string },
   meta: RequestMeta,
   reason: string,
 ) {
-  // updateOne then findOne: findAndModify with a projection (select:false fields) is not on every backend.
-  await UserModel.updateOne(scope, { $inc: { failedSignIns: 1 } })
-  const updated = await UserModel.findOne(scope).select({ failedSignIns: 1 }).lean()
   await recordAudit({ action: 'auth.sign_in', outcome: 'failure', actor, meta, details: { reason } })
-  if (updated && updated.failedSignIns >= MAX_FAILED_ATTEMPTS) {
-    const lockedUntil = new Date(Date.now() + LOCKOUT_MS)
-    await UserModel.updateOne(scope, { $set: { lockedUntil, failedSignIns: 0 } })
-    await recordAudit({ action: 'auth.lockout', outcome: 'denied', actor, meta, details: { lockedUntil } })
-  }
+  const lockedUntilDate = await recordSignInFailure(person)
+  if (lockedUntilDate) await recordAudit({ action: 'auth.lockout', outcome: 'denied', actor, meta, details: { lockedUntil: lockedUntilDate } })
 }
 
 async function loadSecondFactor(session: ActiveSession) {
   return UserModel.findOne({ _id: session.userId, organisationId: session.organisationId })
-    .select({ email: 1, totpSecret: 1, totpLastStep: 1, recoveryCodeHashes: 1, lockedUntil: 1, status: 1 })
+    .select({ email: 1, totpSecret: 1, recoveryCodeHashes: 1, status: 1 })
     .lean()
 }
 
 export const secondFactorSchema = z.object({ code: z.string().trim().min(6, 'required').max(20) })
 
-/** Second step: a TOTP code (each accepted once) or a one-time recovery code. Failures count towards lockout. */
+/**
+ * Second step: a TOTP code or a one-time recovery code. Each TOTP step and each recovery code is
+ * claimed once (a unique insert), and an accepted step also spends the step before it, so no code is
+ * accepted twice and no older code after a newer one. Failures count towards the lockout.
+ */
 export async function checkSecondFactor(session: ActiveSession, code: string, meta: RequestMeta = {}) {
   const user = await loadSecondFactor(session)
   const actor = { userId: session.userId, organisationId: session.organisationId, label: user?.email }
   if (!user?.totpSecret || user.status !== 'active') return { ok: false as const }
-  const scope: UserScope = { _id: session.userId, organisationId: session.organisationId }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+  const person = { id: session.userId, organisationId: session.organisationId }
+  if (await lockedUntil(person)) {
     await recordAudit({ action: 'auth.mfa', outcome: 'denied', actor, meta, details: { reason: 'locked' } })
     return { ok: false as const }
   }
-  const step = await verifyTotpCode(code, user.totpSecret, user.totpLastStep)
-  if (step !== null) {
-    const claimed = await UserModel.updateOne(
-      { ...scope, $or: [{ totpLastStep: { $exists: false } }, { totpLastStep: { $lt: step } }] },
-      { $set: { totpLastStep: step, failedSignIns: 0, lastSignInAt: new Date() }, $unset: { lockedUntil: 1 } },
-    )
-    if (claimed.modifiedCount === 1) {
-      await recordAudit({ action: 'auth.sign_in', actor, meta, details: { factor: 'totp' } })
-      return { ok: true as const }
-    }
+  const step = await verifyTotpCode(code, user.totpSecret)
+  if (step !== null && (await claimOnce(`totp:${session.userId}:${step}`))) {
+    await claimAll([`totp:${session.userId}:${step - 1}`])
+    await signedIn(person, actor, meta, { factor: 'totp' })
+    return { ok: true as const }
   }
   const recoveryHash = hashRecoveryCode(code)
-  if (user.recoveryCodeHashes?.includes(recoveryHash)) {
-    const used = await UserModel.updateOne(
-      { ...scope, recoveryCodeHashes: recoveryHash },
-      { $pull: { recoveryCodeHashes: recoveryHash }, $set: { failedSignIns: 0, lastSignInAt: new Date() }, $unset: { lockedUntil: 1 } },
-    )
-    if (used.modifiedCount === 1) {
-      await recordAudit({
-        action: 'auth.sign_in',
-        actor,
-        meta,
-        details: { factor: 'recovery_code', recoveryCodesLeft: user.recoveryCodeHashes.length - 1 },
-      })
-      return { ok: true as const }
-    }
+  if (user.recoveryCodeHashes?.includes(recoveryHash) && (await claimOnce(`recovery:${session.userId}:${recoveryHash}`))) {
+    await UserModel.updateOne({ _id: session.userId, organisationId: session.organisationId }, { $pull: { recoveryCodeHashes: recoveryHash } })
+    await signedIn(person, actor, meta, { factor: 'recovery_code', recoveryCodesLeft: user.recoveryCodeHashes.length - 1 })
+    return { ok: true as const }
   }
-  await registerFailure(scope, actor, meta, 'wrong_second_factor')
+  await registerFailure(person, actor, meta, 'wrong_second_factor')
   return { ok: false as const }
+}
+
+async function signedIn(
+  person: { id: string; organisationId: string },
+  actor: { userId?: string; organisationId?: string; label?: string },
+  meta: RequestMeta,
+  details: Record<string, unknown>,
+) {
+  await clearSignInFailures(person)
+  await UserModel.updateOne({ _id: person.id, organisationId: person.organisationId }, { $set: { lastSignInAt: new Date() } })
+  await recordAudit({ action: 'auth.sign_in', actor, meta, details })
 }
 
 /** First sign-in: a new secret kept in the pending session until a code from it proves the app has it. */
@@ -162,21 +154,21 @@ export async function confirmTotpEnrolment(session: ActiveSession, code: string,
   if (!secret) return { ok: false as const }
   const step = await verifyTotpCode(code, secret)
   if (step === null) return { ok: false as const }
+  const scope = { _id: session.userId, organisationId: session.organisationId }
+  const current = await UserModel.findOne(scope).select({ totpEnrolledAt: 1 }).lean()
+  // One enrolment per pending secret, even when the form is submitted twice at once.
+  if (!current || current.totpEnrolledAt || !(await claimOnce(`enrol:${session.id}`))) return { ok: false as const }
+  await claimAll([`totp:${session.userId}:${step}`, `totp:${session.userId}:${step - 1}`])
   const recoveryCodes = createRecoveryCodes()
-  const updated = await UserModel.updateOne(
-    { _id: session.userId, organisationId: session.organisationId, totpEnrolledAt: { $exists: false } },
-    {
-      $set: {
-        totpSecret: secret,
-        totpEnrolledAt: new Date(),
-        totpLastStep: step,
-        recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode),
-        failedSignIns: 0,
-        lastSignInAt: new Date(),
-      },
+  await UserModel.updateOne(scope, {
+    $set: {
+      totpSecret: secret,
+      totpEnrolledAt: new Date(),
+      recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode),
+      lastSignInAt: new Date(),
     },
-  )
-  if (updated.modifiedCount !== 1) return { ok: false as const }
+  })
+  await clearSignInFailures({ id: session.userId, organisationId: session.organisationId })
   await recordAudit({
     action: 'auth.mfa_enrolled',
     actor: { userId: session.userId, organisationId: session.organisationId },
@@ -236,23 +228,25 @@ export const passwordResetSchema = z
 
 /** Sets a new password from a reset link: single use, ends every session, lifts a lockout. */
 export async function resetPassword(token: string, password: string, meta: RequestMeta = {}) {
-  const passwordHash = await hashPassword(password)
-  const now = new Date()
-  const claimed = await TokenModel.findOneAndUpdate(
-    { tokenHash: hashLinkToken(token), purpose: 'password_reset', usedAt: { $exists: false }, expiresAt: { $gt: now } },
-    { $set: { usedAt: now } },
-    { returnDocument: 'after', lean: true, ...resetWhy },
-  )
-  if (!claimed?.userId) return { ok: false as const }
-  const user = { id: String(claimed.userId), organisationId: String(claimed.organisationId) }
-  await UserModel.updateOne(
-    { _id: claimed.userId, organisationId: claimed.organisationId },
-    { $set: { passwordHash, failedSignIns: 0 }, $unset: { lockedUntil: 1 } },
-  )
+  const tokenHash = hashLinkToken(token)
+  const found = await TokenModel.findOne(
+    { tokenHash, purpose: 'password_reset', usedAt: { $exists: false }, expiresAt: { $gt: new Date() } },
+    null,
+    resetWhy,
+  ).lean()
+  if (!found?.userId || !(await claimOnce(`password-reset:${tokenHash}`))) return { ok: false as const }
+  const passwordHash = await hashPassword(password).catch(async (error: unknown) => {
+    await releaseClaim(`password-reset:${tokenHash}`)
+    throw error
+  })
+  await TokenModel.updateOne({ _id: found._id, organisationId: found.organisationId }, { $set: { usedAt: new Date() } })
+  const user = { id: String(found.userId), organisationId: String(found.organisationId) }
+  await UserModel.updateOne({ _id: found.userId, organisationId: found.organisationId }, { $set: { passwordHash } })
+  await clearSignInFailures(user)
   await revokeSessionsOf(user, 'password_reset')
   await recordAudit({
     action: 'auth.password_reset',
-    actor: { userId: user.id, organisationId: user.organisationId, label: claimed.email },
+    actor: { userId: user.id, organisationId: user.organisationId, label: found.email },
     target: { kind: 'user', id: user.id },
     meta,
   })

@@ -13,7 +13,10 @@ export function CsrfInput() {
 /** Translates an error code from a zod schema (e.g. `required`), falling back to a generic message. */
 export function useErrorText() {
   const { t } = useTranslation()
-  return (code: string) => t(`forms.errors.${code}`, { defaultValue: t('forms.errors.invalid') })
+  return (code: string) =>
+    code.includes(':')
+      ? t(code, { defaultValue: t('forms.errors.invalid') })
+      : t(`forms.errors.${code}`, { defaultValue: t('forms.errors.invalid') })
 }
 
 type FieldProps = {

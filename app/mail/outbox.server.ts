@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import nodemailer, { type Transporter } from 'nodemailer'
 import { OutboxMessageModel } from '../../models/outbox-message'
 import { getEnv } from '~/utils/env.server'
+import { claimOnce } from '~/utils/claims.server'
 import { getLogger } from '~/utils/logger.server'
 
 const MAX_ATTEMPTS = 8
@@ -54,16 +55,29 @@ export async function deliverOutbox({ limit = 50 } = {}) {
   let failed = 0
   for (let i = 0; i < limit; i++) {
     const now = new Date()
-    const message = await OutboxMessageModel.findOneAndUpdate(
-      {
-        $or: [
-          { status: 'pending', nextAttemptAt: { $lte: now } },
-          { status: 'sending', leaseUntil: { $lt: now } },
-        ],
-      },
-      { $set: { status: 'sending', leaseUntil: new Date(now.getTime() + LEASE_MS) }, $inc: { attempts: 1 } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after', lean: true },
-    )
+    const candidates = await OutboxMessageModel.find({
+      $or: [
+        { status: 'pending', nextAttemptAt: { $lte: now } },
+        { status: 'sending', leaseUntil: { $lt: now } },
+      ],
+    })
+      .sort({ nextAttemptAt: 1 })
+      .limit(5)
+      .lean()
+    // Each attempt of each message is claimed once: two workers never send the same attempt.
+    let message: (typeof candidates)[number] | undefined
+    for (const candidate of candidates) {
+      if (await claimOnce(`outbox:${String(candidate._id)}:${candidate.attempts}`)) {
+        message = { ...candidate, attempts: candidate.attempts + 1 }
+        break
+      }
+    }
+    if (message) {
+      await OutboxMessageModel.updateOne(
+        { _id: message._id },
+        { $set: { status: 'sending', attempts: message.attempts, leaseUntil: new Date(now.getTime() + LEASE_MS) } },
+      )
+    }
     if (!message) break
     try {
       await mailer.sendMail({ from: getEnv().MAIL_FROM, to: message.to, subject: message.subject, text: message.text })

@@ -67,7 +67,7 @@ export async function countOrganisations() {
 /** Aggregate figures for the public landing page: no names, only counts of active members. */
 export async function getPartnershipOverview() {
   const rows = await OrganisationModel.aggregate<{ _id: { kind: string; country: string }; count: number }>([
-    { $match: { status: 'active' } },
+    { $match: { status: 'active', isOperator: { $ne: true } } },
     { $group: { _id: { kind: '$kind', country: '$country' }, count: { $sum: 1 } } },
   ])
   const countries = new Set(rows.map((row) => row._id.country))

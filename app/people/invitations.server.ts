@@ -8,6 +8,7 @@ import { roles as allRoles, rolesForOrganisation, type Role } from '~/domain/voc
 import { sendTemplatedMail } from '~/mail/messages.server'
 import { publicUrl } from '~/utils/env.server'
 import type { RequestMeta } from '~/utils/request.server'
+import { claimOnce, releaseClaim } from '~/utils/claims.server'
 import { createLinkToken, hashLinkToken } from '~/utils/tokens.server'
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000
@@ -125,13 +126,16 @@ export async function acceptInvitation(
   const state = await readInvitation(token)
   if (state.status !== 'valid') return { ok: false, reason: state.status }
   const passwordHash = await hashPassword(input.password)
-  const now = new Date()
-  const claimed = await TokenModel.findOneAndUpdate(
-    { tokenHash: hashLinkToken(token), purpose: 'invitation', usedAt: { $exists: false }, revokedAt: { $exists: false }, expiresAt: { $gt: now } },
-    { $set: { usedAt: now } },
-    { returnDocument: 'after', lean: true, acrossOrganisations: 'an invitation is claimed by its own secret token' },
+  const tokenHash = hashLinkToken(token)
+  const claimKey = `invitation:${tokenHash}`
+  const claimed = await TokenModel.findOne(
+    { tokenHash, purpose: 'invitation', usedAt: { $exists: false }, revokedAt: { $exists: false }, expiresAt: { $gt: new Date() } },
+    null,
+    { lean: true, acrossOrganisations: 'an invitation is claimed by its own secret token' },
   )
-  if (!claimed) return { ok: false, reason: 'used' }
+  // The unique claim, not the update after it, is what makes the link single-use.
+  if (!claimed || !(await claimOnce(claimKey))) return { ok: false, reason: 'used' }
+  await TokenModel.updateOne({ _id: claimed._id, organisationId: claimed.organisationId }, { $set: { usedAt: new Date() } })
   try {
     const user = await UserModel.create({
       organisationId: claimed.organisationId,
@@ -152,6 +156,7 @@ export async function acceptInvitation(
   } catch (error) {
     // Nothing half-written: give the link back if the account could not be created.
     await TokenModel.updateOne({ _id: claimed._id, organisationId: claimed.organisationId }, { $unset: { usedAt: 1 } })
+    await releaseClaim(claimKey)
     if ((error as { code?: number }).code === 11000) return { ok: false, reason: 'emailTaken' }
     throw error
   }

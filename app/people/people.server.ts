@@ -1,3 +1,4 @@
+import { clearSignInFailures, lockedUntil } from '~/auth/lockout.server'
 import type { QueryFilter } from 'mongoose'
 import { z } from 'zod'
 import { TokenModel } from '../../models/token'
@@ -14,7 +15,7 @@ export const managerRoles: readonly Role[] = permissionRoles['user:manage']
 const holdsManagerRole = (roles: readonly string[]) => roles.some((role) => (managerRoles as readonly string[]).includes(role))
 
 export const PEOPLE_PAGE_SIZE = 25
-const INVITATIONS_SHOWN = 100
+export const INVITATIONS_SHOWN = 100
 
 /** Signed in and allowed to manage the people of their own organisation; otherwise sign-in or 403. */
 export async function requirePeopleManager(request: Request): Promise<SignedIn> {
@@ -215,33 +216,37 @@ function pendingInvitationFilter(viewer: Viewer) {
 export async function listPendingInvitations(
   viewer: Viewer,
   query: Pick<PeopleListQuery, 'q' | 'role' | 'status'>,
-): Promise<InvitationRow[]> {
+): Promise<{ invitations: InvitationRow[]; more: boolean }> {
   assertManager(viewer)
-  if (query.status === 'active' || query.status === 'deactivated') return []
+  if (query.status === 'active' || query.status === 'deactivated') return { invitations: [], more: false }
   const search = searchFilter(query.q)
-  const invitations = await TokenModel.find({
+  const found = await TokenModel.find({
     ...pendingInvitationFilter(viewer),
     ...(query.role ? { roles: query.role } : {}),
     ...(search ?? {}),
   })
     .sort({ expiresAt: 1, _id: 1 })
-    .limit(INVITATIONS_SHOWN)
+    .limit(INVITATIONS_SHOWN + 1)
     .select({ name: 1, email: 1, roles: 1, createdBy: 1, createdAt: 1, expiresAt: 1 })
     .lean()
+  const invitations = found.slice(0, INVITATIONS_SHOWN)
   const inviterIds = [...new Set(invitations.flatMap((row) => (row.createdBy ? [String(row.createdBy)] : [])))]
   const inviters = inviterIds.length
     ? await UserModel.find({ organisationId: viewer.organisationId, _id: { $in: inviterIds } }).select({ name: 1 }).lean()
     : []
   const names = new Map(inviters.map((user) => [String(user._id), user.name]))
-  return invitations.map((row) => ({
-    id: String(row._id),
-    name: row.name ?? '',
-    email: row.email,
-    roles: toRoles(row.roles),
-    invitedBy: row.createdBy ? (names.get(String(row.createdBy)) ?? null) : null,
-    createdAt: row.createdAt.toISOString(),
-    expiresAt: row.expiresAt.toISOString(),
-  }))
+  return {
+    more: found.length > INVITATIONS_SHOWN,
+    invitations: invitations.map((row) => ({
+      id: String(row._id),
+      name: row.name ?? '',
+      email: row.email,
+      roles: toRoles(row.roles),
+      invitedBy: row.createdBy ? (names.get(String(row.createdBy)) ?? null) : null,
+      createdAt: row.createdAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+    })),
+  }
 }
 
 export async function getPendingInvitation(viewer: Viewer, invitationId: string): Promise<InvitationRow | null> {
@@ -295,15 +300,24 @@ export type PersonDetail = PersonRow & {
   mfaEnrolledAt: string | null
   lockedUntil: string | null
   createdAt: string
-  sessions: { id: string; createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null; current: boolean }[]
+  /** Without their ids: even a session's hashed id has no business in a browser. */
+  sessions: { createdAt: string; lastSeenAt: string; ip: string | null; userAgent: string | null; current: boolean }[]
 }
 
 async function findPerson(viewer: Viewer, userId: string) {
   const id = parseObjectId(userId)
   if (!id) return null
   return UserModel.findOne({ _id: id, organisationId: viewer.organisationId })
-    .select({ name: 1, email: 1, roles: 1, status: 1, totpEnrolledAt: 1, lastSignInAt: 1, lockedUntil: 1, createdAt: 1, updatedAt: 1 })
+    .select({ name: 1, email: 1, roles: 1, status: 1, totpEnrolledAt: 1, lastSignInAt: 1, createdAt: 1, updatedAt: 1 })
     .lean()
+}
+
+/** Whether the id names a person of the viewer's own organisation (anything else answers 404). */
+export async function isPersonOf(viewer: Viewer, userId: string | undefined) {
+  assertManager(viewer)
+  const id = parseObjectId(userId)
+  if (!id) return false
+  return Boolean(await UserModel.exists({ _id: id, organisationId: viewer.organisationId }))
 }
 
 /** A person of the viewer's own organisation with their live sessions, or null (another organisation's person too). */
@@ -313,7 +327,7 @@ export async function getPerson(viewer: Viewer, userId: string, currentSessionId
   if (!found) return null
   const id = String(found._id)
   const sessions = await listLiveSessions({ id, organisationId: viewer.organisationId })
-  const locked = found.lockedUntil && found.lockedUntil.getTime() > Date.now() ? found.lockedUntil.toISOString() : null
+  const locked = (await lockedUntil({ id, organisationId: viewer.organisationId }))?.toISOString() ?? null
   return {
     id,
     name: found.name,
@@ -326,7 +340,7 @@ export async function getPerson(viewer: Viewer, userId: string, currentSessionId
     lockedUntil: locked,
     createdAt: found.createdAt.toISOString(),
     isSelf: id === viewer.userId,
-    sessions: sessions.map((session) => ({ ...session, current: session.id === currentSessionId })),
+    sessions: sessions.map(({ id: sessionId, ...session }) => ({ ...session, current: sessionId === currentSessionId })),
   }
 }
 
@@ -419,9 +433,10 @@ export async function reactivatePerson(viewer: Viewer, userId: string, meta?: Re
   const id = String(person._id)
   const updated = await UserModel.updateOne(
     { _id: person._id, organisationId: viewer.organisationId, status: 'deactivated' },
-    { $set: { status: 'active', failedSignIns: 0 }, $unset: { lockedUntil: 1 } },
+    { $set: { status: 'active' } },
   )
   if (updated.modifiedCount !== 1) return { ok: false, reason: 'alreadyActive' }
+  await clearSignInFailures({ id, organisationId: viewer.organisationId })
   await recordAudit({ action: 'user.reactivated', actor: actorOf(viewer), target: { kind: 'user', id }, meta, details: { email: person.email } })
   return { ok: true }
 }
@@ -461,7 +476,7 @@ export async function resetPersonMfa(viewer: Viewer, userId: string, meta?: Requ
   if (id === viewer.userId) return { ok: false, reason: 'self' }
   await UserModel.updateOne(
     { _id: person._id, organisationId: viewer.organisationId },
-    { $unset: { totpSecret: 1, totpEnrolledAt: 1, totpLastStep: 1, recoveryCodeHashes: 1 } },
+    { $unset: { totpSecret: 1, totpEnrolledAt: 1, recoveryCodeHashes: 1 } },
   )
   const sessionsRevoked = await revokeSessionsOf({ id, organisationId: viewer.organisationId }, 'mfa_reset')
   await recordAudit({

@@ -20,7 +20,7 @@ import { i18next } from '~/utils/i18next.server'
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requirePeopleManager(request)
   const query = readPeopleListQuery(new URL(request.url))
-  const [page, invitations, t] = await Promise.all([
+  const [page, pending, t] = await Promise.all([
     listPeople(viewer, query),
     listPendingInvitations(viewer, query),
     i18next.getFixedT(request, 'people'),
@@ -33,7 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     query: { q: query.q ?? '', role: query.role ?? '', status: query.status, sort: query.sort, dir: query.dir },
     paged: Boolean(query.after || query.before),
     page,
-    invitations,
+    invitations: pending.invitations,
+    moreInvitations: pending.more,
   }
 }
 
@@ -56,7 +57,7 @@ function listHref(state: ListState, change: Partial<ListState> & { after?: strin
 
 export default function PeopleList() {
   const { t } = useTranslation('people')
-  const { organisationName, canInvite, roles, query, paged, page, invitations } = useLoaderData<typeof loader>()
+  const { organisationName, canInvite, roles, query, paged, page, invitations, moreInvitations } = useLoaderData<typeof loader>()
   const filtered = Boolean(query.q || query.role || query.status !== 'all')
   const showPeople = query.status !== 'invited'
   const showInvitations = query.status === 'all' || query.status === 'invited'
@@ -95,7 +96,7 @@ export default function PeopleList() {
         </section>
       ) : null}
 
-      {showInvitations ? <Invitations invitations={invitations} filtered={filtered} /> : null}
+      {showInvitations ? <Invitations invitations={invitations} more={moreInvitations} filtered={filtered} /> : null}
     </div>
   )
 }
@@ -254,9 +255,11 @@ function Paging({ query, next, previous, paged }: { query: ListState; next: stri
 
 function Invitations({
   invitations,
+  more,
   filtered,
 }: {
   invitations: ReturnType<typeof useLoaderData<typeof loader>>['invitations']
+  more: boolean
   filtered: boolean
 }) {
   const { t } = useTranslation('people')
@@ -326,11 +329,12 @@ function Invitations({
           </table>
         </div>
       )}
+      {more ? <p className="text-sm text-slate-600">{t('invitations.more', { count: invitations.length })}</p> : null}
     </section>
   )
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'People' }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export function ErrorBoundary() {
   return <ErrorPage error={useRouteError()} />

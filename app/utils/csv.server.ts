@@ -19,7 +19,8 @@ const UTF8_BOM = '\uFEFF'
 export function csvLines(rows: unknown[][], { bom = false }: { bom?: boolean } = {}): string {
   const text = stringify(
     rows.map((row) => row.map(neutraliseCsvCell)),
-    { record_delimiter: 'windows' },
+    // CRLF records; a lone line break inside a cell must be quoted too, which the library does not do by itself.
+    { record_delimiter: 'windows', quoted_match: /[\r\n]/ },
   )
   return bom ? UTF8_BOM + text : text
 }

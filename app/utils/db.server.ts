@@ -45,3 +45,8 @@ export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
     clearTimeout(timer)
   }
 }
+
+/** Builds the indexes every model declares (unique keys included) before the first request. */
+export async function ensureIndexes() {
+  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()))
+}

@@ -1,23 +1,24 @@
-import { RateLimitModel } from '../../models/rate-limit'
+import { RateLimitHitModel } from '../../models/rate-limit'
 
 /**
- * Fixed-window counter in the database, so that every app server shares it. Returns whether this hit
- * is within `limit` for the current window and when the window ends.
+ * Sliding-window limit shared by every app server: records this attempt, then counts the attempts of
+ * the last `windowMs`. Returns whether this one is within `limit`.
  */
 export async function hitRateLimit(key: string, limit: number, windowMs: number) {
   const now = Date.now()
-  const windowStart = Math.floor(now / windowMs) * windowMs
-  const id = `${key}:${windowStart}`
-  const doc = await RateLimitModel.findOneAndUpdate(
-    { _id: id },
-    { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + windowMs) } },
-    { upsert: true, returnDocument: 'after', lean: true },
-  )
-  return { allowed: (doc?.count ?? 1) <= limit, retryAfterMs: windowStart + windowMs - now }
+  await RateLimitHitModel.create({ key, at: new Date(now), expiresAt: new Date(now + windowMs) })
+  const recent = await RateLimitHitModel.find({ key, at: { $gt: new Date(now - windowMs) } })
+    .sort({ at: 1 })
+    .limit(limit + 1)
+    .select({ at: 1 })
+    .lean()
+  const allowed = recent.length <= limit
+  const oldest = recent[0]?.at.getTime() ?? now
+  return { allowed, retryAfterMs: allowed ? 0 : Math.max(oldest + windowMs - now, 1_000) }
 }
 
-/** Drops finished windows; run by the housekeeping job. */
+/** Drops attempts older than their window; run by the housekeeping job. */
 export async function sweepRateLimits(now = new Date()) {
-  const { deletedCount } = await RateLimitModel.deleteMany({ expiresAt: { $lt: now } })
+  const { deletedCount } = await RateLimitHitModel.deleteMany({ expiresAt: { $lt: now } })
   return deletedCount
 }

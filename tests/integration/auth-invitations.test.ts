@@ -68,7 +68,7 @@ describe('invitations', () => {
         acceptAction(routeArgs(post(`/invitations/${token}`, client, { name: 'Weak Person', password: weak, confirm: weak }), { token })),
       )) as unknown as { data: { errors: Record<string, string[]>; name: string }; init: ResponseInit }
       expect(result.init.status).toBe(400)
-      expect(result.data.errors.password).toEqual([weak === 'short' ? 'tooShort' : 'tooCommon'])
+      expect(result.data.errors.password).toContain(weak === 'short' ? 'tooShort' : 'tooCommon')
       expect(result.data.name).toBe('Weak Person')
     }
     expect(await readInvitation(token)).toMatchObject({ status: 'valid' })

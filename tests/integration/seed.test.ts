@@ -1,7 +1,8 @@
 import mongoose from 'mongoose'
 import { beforeAll, expect, test } from 'vitest'
 import { countOrganisations, getPartnershipOverview } from '~/partners/organisations.server'
-import { demoOrganisations, seedDemoData } from '../../scripts/seed-data'
+import { checkPassword } from '~/auth/sign-in.server'
+import { DEMO_PASSWORD, demoOrganisations, seedDemoData } from '../../scripts/seed-data'
 
 beforeAll(async () => {
   await mongoose.connection.dropDatabase()
@@ -9,10 +10,31 @@ beforeAll(async () => {
 })
 
 test('the demo seed fills an empty database once', async () => {
-  expect(await seedDemoData()).toEqual({ seeded: true, organisations: 15 })
+  const first = await seedDemoData()
+  expect(first).toMatchObject({ seeded: true, organisations: 20 })
+  // Every role is represented, each with a TOTP secret to sign in with.
+  expect(new Set(first.accounts.flatMap((a) => a.roles))).toEqual(
+    new Set(['staff', 'coordinator', 'dpo', 'member', 'admin', 'platform_admin']),
+  )
+  expect(first.accounts.every((a) => /^[A-Z2-7]{16,}$/.test(a.totpSecret))).toBe(true)
+  // Public figures count active members only: not the operator, the applicants, probation or suspension.
   expect(await getPartnershipOverview()).toEqual({ centres: 3, partners: 12, countries: 13 })
-  expect(await seedDemoData()).toEqual({ seeded: false, organisations: 15 })
-  expect(await countOrganisations()).toBe(15)
+  expect(await seedDemoData()).toMatchObject({ seeded: false, organisations: 20 })
+  expect(await countOrganisations()).toBe(20)
+})
+
+test('the demo has two pending applications and one suspended organisation', async () => {
+  const organisations = mongoose.connection.db!.collection('organisations')
+  expect(await organisations.countDocuments({ status: 'applied' })).toBe(2)
+  expect(await organisations.countDocuments({ status: 'suspended' })).toBe(1)
+  expect(await organisations.countDocuments({ status: 'probation' })).toBe(1)
+})
+
+test('a seeded person signs in with the demo password and a code from their secret', async () => {
+  const [account] = (await mongoose.connection.db!.collection('users').find({ email: 'member@meridian.example' }).toArray())
+  expect(account).toBeTruthy()
+  const result = await checkPassword({ email: 'member@meridian.example', password: DEMO_PASSWORD }, { ip: '10.7.0.1' })
+  expect(result).toMatchObject({ ok: true, next: 'password' })
 })
 
 test('the demo covers three centres in different countries and partners of many kinds', () => {

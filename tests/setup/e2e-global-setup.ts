@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { startSmtpSink } from '~/mail/smtp-sink.server'
 import { startEmbeddedDatabase } from '~/utils/ferretdb.server'
 import { CHROMIUM_MISSING_MESSAGE, CHROMIUM_PATH } from '../support/browser'
 import { startPortal } from '../support/portal-process'
@@ -10,6 +11,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     portalUrl: string
     e2eDatabaseUrl: string
+    mailboxDir: string
   }
 }
 
@@ -20,11 +22,14 @@ export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-db-'))
   const database = await startEmbeddedDatabase({ dir })
   const databaseUrl = database.uri('e2e')
-  const portal = await startPortal({ databaseUrl })
+  const mailbox = await startSmtpSink({ dir: path.join(dir, 'mailbox') })
+  const portal = await startPortal({ databaseUrl, env: { SMTP_URL: mailbox.url } })
   project.provide('portalUrl', portal.url)
   project.provide('e2eDatabaseUrl', databaseUrl)
+  project.provide('mailboxDir', mailbox.dir)
   return async () => {
     await portal.stop()
+    await mailbox.stop()
     await database.stop()
     fs.rmSync(dir, { recursive: true, force: true })
   }
