@@ -23,17 +23,15 @@ test('the landing page explains the portal and switches to French', async () => 
   await page.goto(portalUrl)
   await expect.poll(() => page.locator('h1').textContent()).toMatch(/payment channels/i)
   expect(await page.getAttribute('html', 'lang')).toBe('en')
-  await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual([
-    'Tasks',
-    'Initiatives',
-    'Indicators',
-    'Partners',
-  ])
+  // Signed out, the shell offers sign-in and applying, and no work areas.
+  expect(await page.getByRole('link', { name: 'Sign in' }).count()).toBe(1)
+  expect(await page.getByRole('link', { name: 'Apply to join' }).count()).toBe(1)
+  expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0)
 
   await page.getByRole('button', { name: 'Français' }).click()
   await expect.poll(() => page.getAttribute('html', 'lang')).toBe('fr')
   await expect.poll(() => page.locator('h1').textContent()).toMatch(/Couper les canaux de paiement/)
-  expect(await page.getByRole('link', { name: 'Tâches' }).count()).toBe(1)
+  expect(await page.getByRole('link', { name: 'Se connecter' }).count()).toBe(1)
 
   // The choice sticks: a fresh navigation and an error page speak French too.
   await page.goto(`${portalUrl}/no-such-page`)
