@@ -36,6 +36,18 @@ const organisationSchema = new Schema(
       ),
     },
     termsAcceptedAt: { type: Date },
+    /** A centre's default days to the due date per task priority. */
+    duePolicy: {
+      type: new Schema(
+        {
+          urgent: { type: Number, min: 0, max: 365 },
+          high: { type: Number, min: 0, max: 365 },
+          normal: { type: Number, min: 0, max: 365 },
+          low: { type: Number, min: 0, max: 365 },
+        },
+        { _id: false },
+      ),
+    },
     vetting: {
       type: new Schema(
         {

@@ -1,5 +1,5 @@
 import { Schema, type InferSchemaType } from 'mongoose'
-import { roles, supportedLocales } from '../app/domain/vocabulary'
+import { notificationEvents, roles, supportedLocales } from '../app/domain/vocabulary'
 import { defineModel } from './define'
 import { organisationScoped } from './organisation-scope'
 
@@ -16,6 +16,8 @@ const userSchema = new Schema(
     totpEnrolledAt: { type: Date },
     recoveryCodeHashes: { type: [String], select: false, default: undefined },
     lastSignInAt: { type: Date },
+    /** Notification events this person does not want by e-mail (in-app stays). */
+    mutedEmailEvents: { type: [{ type: String, enum: notificationEvents }], default: undefined },
   },
   { timestamps: true },
 )

@@ -33,3 +33,62 @@ export function rolesForOrganisation(organisation: { kind: OrganisationKind; isO
   if (organisation.isOperator) return [...operatorRoles] as Role[]
   return organisation.kind === 'national_centre' ? ([...centreRoles] as Role[]) : ([...partnerRoles] as Role[])
 }
+
+export const taskStatuses = [
+  'draft',
+  'assigned',
+  'acknowledged',
+  'in_progress',
+  'reported',
+  'returned',
+  'verified',
+  'closed',
+  'declined',
+  'not_applicable',
+  'cancelled',
+] as const
+export type TaskStatus = (typeof taskStatuses)[number]
+
+/** States in which a task still waits for someone. */
+export const openTaskStatuses = ['draft', 'assigned', 'acknowledged', 'in_progress', 'reported', 'returned', 'declined'] as const satisfies readonly TaskStatus[]
+
+export const taskPriorities = ['low', 'normal', 'high', 'urgent'] as const
+export type TaskPriority = (typeof taskPriorities)[number]
+
+/** Default days to the due date, per priority; each centre may change its own. */
+export const defaultDuePolicy: Record<TaskPriority, number> = { urgent: 2, high: 5, normal: 10, low: 20 }
+
+export const actionTypes = [
+  'merchant_terminated',
+  'no_relationship_found',
+  'merchant_investigated',
+  'reserve_or_funds_held',
+  'account_closed',
+  'str_filed',
+  'funds_frozen',
+  'notice_sent',
+  'url_blocked',
+  'content_removed',
+  'domain_suspended',
+  'accounts_actioned',
+  'wallet_screened_match',
+  'wallet_screened_no_match',
+  'other',
+] as const
+export type ActionType = (typeof actionTypes)[number]
+
+/** Mastercard MATCH reason codes 01–14, recorded with `merchant_terminated`. */
+export const matchReasonCodes = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'] as const
+
+export const notificationEvents = [
+  'assigned',
+  'acknowledged',
+  'declined',
+  'reported',
+  'verified',
+  'returned',
+  'commented',
+  'due_soon',
+  'overdue',
+] as const
+export type NotificationEvent = (typeof notificationEvents)[number]

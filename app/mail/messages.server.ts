@@ -17,7 +17,20 @@ async function translator(language: Language) {
 }
 
 /** Message kinds; each has `mail:<kind>.subject` and `mail:<kind>.body` in every locale. */
-export type MailKind = 'invitation' | 'passwordReset' | 'applicationReceived' | 'applicationRejected'
+export type MailKind =
+  | 'invitation'
+  | 'passwordReset'
+  | 'applicationReceived'
+  | 'applicationRejected'
+  | 'taskAssigned'
+  | 'taskAcknowledged'
+  | 'taskDeclined'
+  | 'taskReported'
+  | 'taskVerified'
+  | 'taskReturned'
+  | 'taskCommented'
+  | 'taskDueSoon'
+  | 'taskOverdue'
 
 /** Renders a message in the recipient's language and puts it in the outbox. */
 export async function sendTemplatedMail({

@@ -12,9 +12,11 @@ export const permissionRoles = {
   'user:manage': ['admin', 'coordinator'],
   'audit:read': ['dpo', 'platform_admin'],
   'settings:manage': ['platform_admin'],
+  'task:view': ['staff', 'coordinator', 'member', 'admin'],
   'task:assign': ['staff', 'coordinator'],
   'task:verify': ['staff', 'coordinator'],
   'task:work': ['member', 'admin'],
+  'template:manage': ['staff', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof permissionRoles

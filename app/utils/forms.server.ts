@@ -1,5 +1,6 @@
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
+import { containsCardNumber } from './card-numbers'
 import { CsrfError, verifyCsrf } from './csrf.server'
 
 const MAX_FORM_BYTES = 256 * 1024
@@ -44,6 +45,11 @@ export type FieldErrors = Record<string, string[]>
 /** Parses with a schema; on failure returns field errors (messages are translation keys). */
 export function parseForm<T extends z.ZodType>(schema: T, formData: FormData) {
   const values = formValues(formData)
+  // No field of any form may carry a card number, whatever its schema says.
+  const cardFields = Object.entries(values).filter(([, value]) => (Array.isArray(value) ? value : [value]).some(containsCardNumber))
+  if (cardFields.length > 0) {
+    return { ok: false as const, errors: Object.fromEntries(cardFields.map(([field]) => [field, ['cardNumber']])) as FieldErrors, values }
+  }
   const result = schema.safeParse(values)
   if (result.success) return { ok: true as const, value: result.data as z.infer<T>, values }
   const errors: FieldErrors = {}

@@ -1,0 +1,92 @@
+import { Types, type QueryFilter } from 'mongoose'
+import { InitiativeModel } from '../../models/initiative'
+import type { Task } from '../../models/task'
+import type { TlpLabel } from '~/domain/vocabulary'
+import { can, isCentre, type Viewer } from './permissions'
+
+/**
+ * The one access function for tasks (and, through the same TLP rules, everything shared later):
+ * every list, count, detail page, export and notification asks it.
+ *
+ * - the owning centre sees its tasks (TLP:RED ones only the creator and the named people);
+ * - the assigned organisation sees them once assigned (RED: the named people and the assignee only);
+ * - TLP:AMBER also reaches the organisations taking part in the task's initiative;
+ * - TLP:GREEN reaches every active organisation past probation, TLP:CLEAR every signed-in person.
+ */
+export type TaskSide = 'centre' | 'partner' | 'observer'
+
+type TaskFacts = Pick<Task, 'ownerCentreId' | 'assigneeOrganisationId' | 'assigneeUserId' | 'tlp' | 'status' | 'createdBy' | 'initiativeId'> & {
+  redRecipientIds?: unknown[] | null
+}
+
+const same = (a: unknown, b: string) => a !== undefined && a !== null && String(a) === b
+
+/** Initiatives the viewer's organisation leads or takes part in. */
+export async function initiativesOf(viewer: Viewer): Promise<Types.ObjectId[]> {
+  const organisation = new Types.ObjectId(viewer.organisationId)
+  const rows = await InitiativeModel.find({ $or: [{ leadCentreId: organisation }, { participantIds: organisation }] })
+    .select({ _id: 1 })
+    .lean()
+  return rows.map((row) => row._id)
+}
+
+/** How the viewer relates to a task, or null when they may not see it at all. */
+export function taskSideFor(viewer: Viewer, task: TaskFacts, viewerInitiatives: readonly string[] = []): TaskSide | null {
+  if (!can(viewer, 'task:view')) return null
+  const named = (task.redRecipientIds ?? []).some((id) => same(id, viewer.userId))
+  const red = task.tlp === 'RED'
+  if (isCentre(viewer) && same(task.ownerCentreId, viewer.organisationId)) {
+    return !red || same(task.createdBy, viewer.userId) || named ? 'centre' : null
+  }
+  if (task.status === 'draft') return null
+  if (same(task.assigneeOrganisationId, viewer.organisationId)) {
+    return !red || same(task.assigneeUserId, viewer.userId) || named ? 'partner' : null
+  }
+  return observerSees(viewer, task.tlp as TlpLabel, task.initiativeId, viewerInitiatives) ? 'observer' : null
+}
+
+function observerSees(viewer: Viewer, tlp: TlpLabel, initiativeId: unknown, viewerInitiatives: readonly string[]) {
+  if (tlp === 'CLEAR') return true
+  if (viewer.organisationStatus !== 'active') return false
+  if (tlp === 'GREEN') return true
+  return tlp === 'AMBER' && initiativeId !== undefined && initiativeId !== null && viewerInitiatives.includes(String(initiativeId))
+}
+
+/**
+ * The same rules as a database filter, for lists and counts. `scope` narrows to the centre's own
+ * tasks, the organisation's queue, or everything the viewer may see.
+ */
+export async function taskAccessFilter(
+  viewer: Viewer,
+  scope: 'owned' | 'assigned' | 'all' = 'all',
+): Promise<{ filter: QueryFilter<Task>; acrossOrganisations: string | undefined } | null> {
+  if (!can(viewer, 'task:view')) return null
+  const me = new Types.ObjectId(viewer.userId)
+  const organisation = new Types.ObjectId(viewer.organisationId)
+  const branches: QueryFilter<Task>[] = []
+  if (scope !== 'assigned' && isCentre(viewer)) {
+    branches.push({ ownerCentreId: organisation, tlp: { $ne: 'RED' } })
+    branches.push({ ownerCentreId: organisation, tlp: 'RED', $or: [{ createdBy: me }, { redRecipientIds: me }] })
+  }
+  if (scope !== 'owned') {
+    branches.push({ assigneeOrganisationId: organisation, status: { $ne: 'draft' }, tlp: { $ne: 'RED' } })
+    branches.push({
+      assigneeOrganisationId: organisation,
+      status: { $ne: 'draft' },
+      tlp: 'RED',
+      $or: [{ assigneeUserId: me }, { redRecipientIds: me }],
+    })
+  }
+  let acrossOrganisations: string | undefined
+  if (scope === 'all') {
+    acrossOrganisations = 'TLP:AMBER initiative, GREEN and CLEAR tasks reach beyond the two organisations'
+    if (viewer.organisationStatus === 'active') {
+      const initiatives = await initiativesOf(viewer)
+      if (initiatives.length > 0) branches.push({ initiativeId: { $in: initiatives }, tlp: 'AMBER', status: { $ne: 'draft' } })
+      branches.push({ tlp: 'GREEN', status: { $ne: 'draft' } })
+    }
+    branches.push({ tlp: 'CLEAR', status: { $ne: 'draft' } })
+  }
+  if (branches.length === 0) return null
+  return { filter: { $or: branches }, acrossOrganisations }
+}
