@@ -8,8 +8,8 @@ import { escapeRegex, isObjectIdString, nameKeyOf } from './organisations.server
 import { canReinstateOrganisation, canSeeOrganisation, canSuspendOrganisation, contactHiddenReason } from './policy'
 
 export const DIRECTORY_PAGE_SIZE = 25
-export const directorySorts = ['name', 'country', 'kind', 'joined'] as const
-export type DirectorySort = (typeof directorySorts)[number]
+import { defaultSortDirection, directorySorts, type DirectorySort } from './directory'
+export { defaultSortDirection, directorySorts, type DirectorySort }
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value)
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional()).catch(undefined)
@@ -52,7 +52,6 @@ const sortSpecs: Record<DirectorySort, KeySpec> = {
     { field: '_id', direction: -1, type: 'id' },
   ],
 }
-export const defaultSortDirection: Record<DirectorySort, 'asc' | 'desc'> = { name: 'asc', country: 'asc', kind: 'asc', joined: 'desc' }
 
 function specFor(sort: DirectorySort, dir: 'asc' | 'desc' | undefined): KeySpec {
   const spec = sortSpecs[sort]

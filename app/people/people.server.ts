@@ -58,9 +58,8 @@ function searchFilter(q: string | undefined) {
 // ---------------------------------------------------------------------------------------------------
 // The list of people, with keyset paging
 
-export const peopleSorts = ['name', 'email', 'lastSignIn', 'created'] as const
-export type PeopleSort = (typeof peopleSorts)[number]
-export const peopleStatusFilters = ['all', 'active', 'deactivated', 'invited'] as const
+import { peopleSorts, peopleStatusFilters, type PeopleSort } from './schemas'
+export { peopleSorts, peopleStatusFilters, type PeopleSort }
 
 const sortFields = { name: 'name', email: 'email', lastSignIn: 'lastSignInAt', created: 'createdAt' } as const
 type SortField = (typeof sortFields)[PeopleSort]

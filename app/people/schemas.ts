@@ -21,3 +21,8 @@ export const rolesField = z.preprocess(
 
 /** A destructive step sent without its confirmation is refused. */
 export const confirmField = z.literal('yes', { error: 'confirmRequired' })
+
+/** List sorting and status filters, shared by the server query and the page's controls. */
+export const peopleSorts = ['name', 'email', 'lastSignIn', 'created'] as const
+export type PeopleSort = (typeof peopleSorts)[number]
+export const peopleStatusFilters = ['all', 'active', 'deactivated', 'invited'] as const

@@ -7,12 +7,12 @@ import {
   assignableRoles,
   listPendingInvitations,
   listPeople,
-  peopleStatusFilters,
   readPeopleListQuery,
   requirePeopleManager,
   type PeopleListQuery,
   type PeopleSort,
 } from '~/people/people.server'
+import { peopleStatusFilters } from '~/people/schemas'
 import { RoleBadges, StatusBadge, useDateTime } from '~/people/ui'
 import { can } from '~/policy/permissions'
 import { i18next } from '~/utils/i18next.server'
