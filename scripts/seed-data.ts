@@ -7,6 +7,7 @@ import { suspendOrganisation } from '~/partners/suspension.server'
 import type { Viewer } from '~/policy/permissions'
 import { createTestOrganisation } from '../tests/factories/organisations'
 import { createTestUser } from '../tests/factories/users'
+import { seedDemoTasks } from './seed-tasks'
 
 /** Every seeded person signs in with this password (and the TOTP code printed by `npm run demo:code`). */
 export const DEMO_PASSWORD = 'partnership-demo-2026'
@@ -126,9 +127,9 @@ export async function seedDemoData() {
     status: 'probation',
     probationEndsAt: new Date(Date.now() + 21 * 24 * 60 * 60 * 1000),
   })
-  await createTestUser({ organisationId: probation.id, email: 'admin@lumen.example', name: 'Inês Costa', roles: ['admin'], password: DEMO_PASSWORD }).then(
-    (user) => accounts.push({ email: user.email, name: 'Inês Costa', organisation: probation.legalName, roles: ['admin'], totpSecret: user.totpSecret ?? '' }),
-  )
+  const lumen = await createTestUser({ organisationId: probation.id, email: 'admin@lumen.example', name: 'Inês Costa', roles: ['admin'], password: DEMO_PASSWORD })
+  accounts.push({ email: lumen.email, name: 'Inês Costa', organisation: probation.legalName, roles: ['admin'], totpSecret: lumen.totpSecret ?? '' })
+  const lumenUserId = lumen.id
 
   // One organisation suspended by the Dutch coordinator, with the reason on record.
   const suspended = await createTestOrganisation({ legalName: 'QuickVault Payments Ltd', kind: 'payment_service', country: 'CY', status: 'active' })
@@ -152,6 +153,17 @@ export async function seedDemoData() {
       by,
     })
   }
-  await recordAudit({ action: 'system.demo_seeded', actor: { label: 'demo seed' }, details: { organisations: ids.size + 4 } })
-  return { seeded: true as const, organisations: ids.size + 4, accounts }
+  const people = new Map(
+    [...userIds].map(([email, id]) => {
+      const person = demoPeople.find((p) => p.email === email)
+      return [email, { id, organisationId: ids.get(person?.organisation ?? '')?.id ?? '' }] as const
+    }),
+  )
+  const lumenAdmin = accounts.find((a) => a.email === 'admin@lumen.example')
+  if (lumenAdmin) people.set(lumenAdmin.email, { id: lumenUserId, organisationId: probation.id })
+  ids.set('lumen', { id: probation.id, legalName: probation.legalName, kind: 'hotline_ngo' })
+  const tasks = await seedDemoTasks({ organisations: ids, people })
+  const organisations = await countOrganisations()
+  await recordAudit({ action: 'system.demo_seeded', actor: { label: 'demo seed' }, details: { organisations, tasks } })
+  return { seeded: true as const, organisations, tasks, accounts }
 }

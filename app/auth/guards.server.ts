@@ -7,32 +7,31 @@ import { can, type Permission, type Viewer } from '~/policy/permissions'
 
 export type SignedIn = { viewer: Viewer; session: ActiveSession }
 
+/** The person as the policy sees them, or null when they or their organisation may not act now. */
+export async function loadViewer(userId: string, organisationId: string): Promise<Viewer | null> {
+  const user = await UserModel.findOne({ _id: userId, organisationId }).select({ name: 1, email: 1, roles: 1, status: 1 }).lean()
+  if (!user || user.status !== 'active') return null
+  const organisation = await OrganisationModel.findById(organisationId).select({ legalName: 1, kind: 1, status: 1, isOperator: 1 }).lean()
+  if (!organisation || !['active', 'probation'].includes(organisation.status)) return null
+  return {
+    userId,
+    name: user.name,
+    email: user.email,
+    roles: user.roles as Role[],
+    organisationId,
+    organisationName: organisation.legalName,
+    organisationKind: organisation.kind as OrganisationKind,
+    organisationStatus: organisation.status as OrganisationStatus,
+    isOperator: Boolean(organisation.isOperator),
+  }
+}
+
 /** The signed-in person of this request (second factor done), or null. */
 export async function getSignedIn(request: Request): Promise<SignedIn | null> {
   const session = await readSession(request)
   if (!session || session.stage !== 'full') return null
-  const user = await UserModel.findOne({ _id: session.userId, organisationId: session.organisationId })
-    .select({ name: 1, email: 1, roles: 1, status: 1 })
-    .lean()
-  if (!user || user.status !== 'active') return null
-  const organisation = await OrganisationModel.findById(session.organisationId)
-    .select({ legalName: 1, kind: 1, status: 1, isOperator: 1 })
-    .lean()
-  if (!organisation || !['active', 'probation'].includes(organisation.status)) return null
-  return {
-    session,
-    viewer: {
-      userId: session.userId,
-      name: user.name,
-      email: user.email,
-      roles: user.roles as Role[],
-      organisationId: session.organisationId,
-      organisationName: organisation.legalName,
-      organisationKind: organisation.kind as OrganisationKind,
-      organisationStatus: organisation.status as OrganisationStatus,
-      isOperator: Boolean(organisation.isOperator),
-    },
-  }
+  const viewer = await loadViewer(session.userId, session.organisationId)
+  return viewer ? { session, viewer } : null
 }
 
 export async function getViewer(request: Request): Promise<Viewer | null> {

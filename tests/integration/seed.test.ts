@@ -43,3 +43,19 @@ test('the demo covers three centres in different countries and partners of many 
   const partnerKinds = new Set(demoOrganisations.filter((o) => o.kind !== 'national_centre').map((o) => o.kind))
   expect(partnerKinds.size).toBeGreaterThanOrEqual(8)
 })
+
+test('the demo has tasks in every state, with reports, comments and overdue work', async () => {
+  const db = mongoose.connection.db!
+  const statuses = await db.collection('tasks').distinct('status')
+  expect(new Set(statuses)).toEqual(
+    new Set(['draft', 'assigned', 'acknowledged', 'in_progress', 'reported', 'returned', 'verified', 'closed', 'declined', 'not_applicable', 'cancelled']),
+  )
+  expect(new Set(await db.collection('tasks').distinct('assigneeOrganisationId')).size).toBeGreaterThanOrEqual(5)
+  expect(await db.collection('actionreports').countDocuments({})).toBeGreaterThanOrEqual(4)
+  expect(await db.collection('taskcomments').countDocuments({ visibility: 'internal' })).toBeGreaterThanOrEqual(1)
+  expect(await db.collection('taskcomments').countDocuments({ visibility: 'shared' })).toBeGreaterThanOrEqual(1)
+  const overdue = await db
+    .collection('tasks')
+    .countDocuments({ dueAt: { $lt: new Date() }, status: { $in: ['assigned', 'acknowledged', 'in_progress', 'returned'] } })
+  expect(overdue).toBeGreaterThanOrEqual(2)
+})
