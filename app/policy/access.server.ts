@@ -90,3 +90,30 @@ export async function taskAccessFilter(
   if (branches.length === 0) return null
   return { filter: { $or: branches }, acrossOrganisations }
 }
+
+type InitiativeFacts = { leadCentreId: unknown; participantIds?: unknown[] | null; tlp: string }
+
+/**
+ * Initiatives follow the same TLP rules: the lead centre and the organisations taking part see them
+ * (AMBER and AMBER+STRICT alike: an initiative is shared with its participants), GREEN reaches active
+ * organisations past probation, CLEAR every signed-in person. RED: the lead centre only.
+ */
+export function canSeeInitiative(viewer: Viewer, initiative: InitiativeFacts): 'lead' | 'participant' | 'observer' | null {
+  if (!can(viewer, 'initiative:view')) return null
+  if (isCentre(viewer) && same(initiative.leadCentreId, viewer.organisationId)) return 'lead'
+  if (initiative.tlp === 'RED') return null
+  if ((initiative.participantIds ?? []).some((id) => same(id, viewer.organisationId))) return 'participant'
+  if (initiative.tlp === 'CLEAR') return 'observer'
+  if (initiative.tlp === 'GREEN' && viewer.organisationStatus === 'active') return 'observer'
+  return null
+}
+
+/** The same rule as a filter for lists and counts of initiatives. */
+export function initiativeAccessFilter(viewer: Viewer) {
+  if (!can(viewer, 'initiative:view')) return null
+  const organisation = new Types.ObjectId(viewer.organisationId)
+  const branches: Record<string, unknown>[] = [{ participantIds: organisation, tlp: { $ne: 'RED' } }, { tlp: 'CLEAR' }]
+  if (isCentre(viewer)) branches.push({ leadCentreId: organisation })
+  if (viewer.organisationStatus === 'active') branches.push({ tlp: 'GREEN' })
+  return { $or: branches }
+}

@@ -17,6 +17,10 @@ export const permissionRoles = {
   'task:verify': ['staff', 'coordinator'],
   'task:work': ['member', 'admin'],
   'template:manage': ['staff', 'coordinator'],
+  'initiative:view': ['staff', 'coordinator', 'member', 'admin'],
+  'initiative:manage': ['staff', 'coordinator'],
+  'initiative:respond': ['member', 'admin', 'staff', 'coordinator'],
+  'initiative:overview': ['coordinator'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof permissionRoles

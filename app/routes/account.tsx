@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { getAccount, signOutEverywhere } from '~/auth/account.server'
 import { requireSignedIn } from '~/auth/guards.server'
@@ -56,6 +56,9 @@ export default function Account() {
           <dt className="text-slate-500">{t('account.lastSignIn')}</dt>
           <dd>{when(account.lastSignInAt)}</dd>
         </dl>
+        <Link to="/account/notifications" className="mt-4 inline-block text-sm font-medium underline underline-offset-2">
+          {t('notifications:preferences.title')}
+        </Link>
       </section>
       <section aria-labelledby="account-sessions" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="account-sessions" className="text-lg font-semibold">
