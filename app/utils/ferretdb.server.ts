@@ -161,6 +161,7 @@ async function launch(opts: {
   fs.closeSync(logFile)
   installExitHook()
   running.add(child)
+  const watchdog = startWatchdog(child.pid)
 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   let hasExited = false
@@ -186,13 +187,30 @@ async function launch(opts: {
     port: opts.port,
     pid: child.pid ?? -1,
     stop: async () => {
-      if (hasExited) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timer)
+      if (!hasExited) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timer)
+      }
+      watchdog?.kill('SIGKILL')
     },
   }
+}
+
+/**
+ * A tiny shell process that holds a pipe from this process and stops the database when the pipe
+ * closes: even if this process is killed outright (no exit hook runs), no database is left behind.
+ */
+function startWatchdog(pid: number | undefined) {
+  if (!pid) return null
+  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -TERM "$0" 2>/dev/null', String(pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  })
+  watchdog.on('error', () => {})
+  watchdog.unref()
+  ;(watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.()
+  return watchdog
 }
 
 async function ping(uri: string) {
