@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next'
 import { AppShell } from '~/components/app-shell'
 import { ErrorPage } from '~/components/error-page'
 import { getViewer } from '~/auth/guards.server'
+import { countUnread } from '~/notifications/notifications.server'
 import tailwindHref from '~/styles/tailwind.out.css'
 import { csrfTokenFor } from '~/utils/csrf.server'
 import { getPublicEnv } from '~/utils/env.server'
@@ -32,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     csrfTokenFor(request),
     takeToast(request),
   ])
+  const unreadNotifications = viewer ? await countUnread(viewer) : 0
   const headers = new Headers()
   if (csrf.setCookie) headers.append('Set-Cookie', csrf.setCookie)
   if (toast.setCookie) headers.append('Set-Cookie', toast.setCookie)
@@ -50,6 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
             organisationStatus: viewer.organisationStatus,
             isOperator: viewer.isOperator,
             roles: viewer.roles,
+            unreadNotifications,
           }
         : null,
     },

@@ -1,6 +1,7 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CsrfInput } from './forms'
+import { NotificationBell } from './notification-bell'
 import type { OrganisationKind, OrganisationStatus, Role } from '~/domain/vocabulary'
 import { can, type Permission } from '~/policy/permissions'
 import { languageNames, supportedLanguages, type Language } from '~/utils/i18n'
@@ -12,6 +13,8 @@ export type ShellViewer = {
   organisationStatus: OrganisationStatus
   isOperator: boolean
   roles: Role[]
+  /** Unread notifications, for the bell. */
+  unreadNotifications?: number
 }
 
 type ShellToast = { kind: 'success' | 'error' | 'info'; key: string; values?: Record<string, string | number> }
@@ -113,6 +116,7 @@ function UserMenu({ viewer }: { viewer: ShellViewer }) {
   const { t } = useTranslation()
   return (
     <div className="flex items-center gap-3 text-sm">
+      <NotificationBell count={viewer.unreadNotifications ?? 0} />
       <Link to="/account" className="rounded px-2 py-1 hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-white">
         <span className="block font-medium">{viewer.name}</span>
         <span className="block text-xs text-slate-300">{viewer.organisationName}</span>

@@ -1,27 +1,54 @@
+import { runTaskReminders, sweepReminderLeases } from './reminders.server'
 import { startOutboxWorker } from '~/mail/outbox.server'
 import { promoteFinishedProbations } from '~/partners/applications.server'
 import { getLogger } from '~/utils/logger.server'
 import { sweepRateLimits } from '~/utils/rate-limit.server'
 
-const HOUR = 60 * 60 * 1000
+const MINUTE = 60 * 1000
+const HOUR = 60 * MINUTE
 
-/** Background work of an app server: mail delivery, probation ends, expired rate-limit windows. */
+/**
+ * Background work of an app server: mail delivery, probation ends, expired rate-limit windows and the
+ * task reminders. Plain timers, not a scheduler library: the well-kept MongoDB-backed ones (Agenda,
+ * Pulse) lock jobs with conditional findOneAndUpdate, which is not atomic on FerretDB (see
+ * docs/decisions/0003-atomic-claims.md). Every server ticks; the reminder job's lease per 5-minute slot
+ * lets one of them do the scan, and its dedupe keys make a second scan harmless anyway.
+ */
 export function startBackgroundJobs() {
   const stopOutbox = startOutboxWorker()
   const housekeeping = async () => {
     try {
       const promoted = await promoteFinishedProbations()
       const swept = await sweepRateLimits()
-      if (promoted || swept) getLogger().info({ promoted, swept }, 'housekeeping')
+      const leases = await sweepReminderLeases()
+      if (promoted || swept || leases) getLogger().info({ promoted, swept, leases }, 'housekeeping')
     } catch (error) {
       getLogger().warn({ err: error }, 'housekeeping failed')
     }
   }
+  let remindersRunning = false
+  const reminders = async () => {
+    // A slow scan is never overlapped by this server's next tick.
+    if (remindersRunning) return
+    remindersRunning = true
+    try {
+      const result = await runTaskReminders()
+      if (result.dueSoon || result.overdue) getLogger().info(result, 'task reminders')
+    } catch (error) {
+      getLogger().warn({ err: error }, 'task reminders failed')
+    } finally {
+      remindersRunning = false
+    }
+  }
   void housekeeping()
+  void reminders()
   const timer = setInterval(() => void housekeeping(), HOUR)
   timer.unref()
+  const reminderTimer = setInterval(() => void reminders(), MINUTE)
+  reminderTimer.unref()
   return () => {
     stopOutbox()
     clearInterval(timer)
+    clearInterval(reminderTimer)
   }
 }

@@ -114,6 +114,11 @@ export const acceptInvitationSchema = z.object({
   password: newPasswordSchema,
 })
 
+/** The page's form: the same fields and the password typed twice. */
+export const acceptInvitationForm = acceptInvitationSchema
+  .extend({ confirm: z.string() })
+  .refine((value) => value.password === value.confirm, { message: 'mismatch', path: ['confirm'] })
+
 /**
  * Turns a valid invitation into an account (password set, TOTP still to enrol). The token is claimed
  * atomically, so two submissions of the same link create one account at most.

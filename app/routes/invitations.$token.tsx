@@ -1,21 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import { PASSWORD_MIN_LENGTH } from '~/auth/password.server'
 import { startSession } from '~/auth/session.server'
 import { AuthCard } from '~/components/auth-card'
 import { Alert, Button, CsrfInput, Field } from '~/components/forms'
-import { acceptInvitation, acceptInvitationSchema, readInvitation } from '~/people/invitations.server'
+import { acceptInvitation, acceptInvitationForm, readInvitation } from '~/people/invitations.server'
 import { saveLocaleChoice } from '~/people/users.server'
 import { parseForm, readForm } from '~/utils/forms.server'
 import { getUserLanguage } from '~/utils/i18next.server'
 import { requestMeta } from '~/utils/request.server'
-
-const AcceptForm = acceptInvitationSchema.extend({ confirm: z.string() }).refine((v) => v.password === v.confirm, {
-  message: 'mismatch',
-  path: ['confirm'],
-})
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const state = await readInvitation(params.token ?? '')
@@ -24,7 +18,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request)
-  const parsed = parseForm(AcceptForm, form)
+  const parsed = parseForm(acceptInvitationForm, form)
   const name = typeof parsed.values.name === 'string' ? parsed.values.name : ''
   if (!parsed.ok) return data({ errors: parsed.errors, reason: null, name }, { status: 400 })
   const meta = requestMeta(request, context)

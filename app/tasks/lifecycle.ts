@@ -1,4 +1,5 @@
 import { openTaskStatuses, type TaskStatus } from '~/domain/vocabulary'
+import type { Permission } from '~/policy/permissions'
 
 /**
  * The task lifecycle, in one place. Each transition says from which states it may happen, where it
@@ -35,6 +36,12 @@ export function transitionsFrom(status: TaskStatus, side: 'centre' | 'partner'):
   return (Object.keys(taskTransitions) as TaskTransition[]).filter(
     (transition) => taskTransitions[transition].side === side && canTransition(status, transition) && transition !== 'report',
   )
+}
+
+/** The permission a transition asks of the person making it (the page and the server both ask this). */
+export function transitionPermission(transition: TaskTransition): Permission {
+  if (taskTransitions[transition].side === 'partner') return 'task:work'
+  return transition === 'verify' || transition === 'return' ? 'task:verify' : 'task:assign'
 }
 
 export const isOpenStatus = (status: TaskStatus) => (openTaskStatuses as readonly TaskStatus[]).includes(status)

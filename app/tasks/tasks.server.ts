@@ -6,7 +6,7 @@ import { OrganisationModel } from '../../models/organisation'
 import { TaskModel, type Task } from '../../models/task'
 import { TaskCommentModel } from '../../models/task-comment'
 import { UserModel } from '../../models/user'
-import { canTransition, taskTransitions, type TaskTransition } from './lifecycle'
+import { canTransition, taskTransitions, transitionPermission, type TaskTransition } from './lifecycle'
 import { recordAudit } from '~/audit/audit.server'
 import {
   actionTypes,
@@ -170,12 +170,20 @@ export async function transitionTask(
 ) {
   const { task, side } = await loadTask(viewer, taskId)
   const rule = taskTransitions[transition]
-  const permission = rule.side === 'centre' ? (transition === 'verify' || transition === 'return' ? 'task:verify' : 'task:assign') : 'task:work'
-  if (side !== rule.side || !can(viewer, permission)) throw new TaskError('forbidden')
+  if (side !== rule.side || !can(viewer, transitionPermission(transition))) throw new TaskError('forbidden')
   if (!canTransition(task.status as TaskStatus, transition)) throw new TaskError('illegalTransition', task.status as TaskStatus)
   const why = reason?.trim()
   if (rule.needs && !why) throw new TaskError('reasonRequired', task.status as TaskStatus)
   if (why && containsCardNumber(why)) throw new TaskError('reasonRequired', task.status as TaskStatus)
+
+  // A new assignee is checked before the version is claimed: a refused choice must not spend the claim.
+  const reassignTo =
+    transition === 'assign' && assigneeOrganisationId && assigneeOrganisationId !== String(task.assigneeOrganisationId) ? assigneeOrganisationId : null
+  if (reassignTo) {
+    const valid = objectId.safeParse(reassignTo).success && reassignTo !== viewer.organisationId
+    const target = valid && (await OrganisationModel.exists({ _id: reassignTo, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true } }))
+    if (!target) throw new TaskError('invalidAssignee', task.status as TaskStatus)
+  }
 
   const version = task.__v ?? 0
   if (!(await claimOnce(`task:${taskId}@${version}`))) throw new TaskError('conflict', task.status as TaskStatus)
@@ -183,16 +191,13 @@ export async function transitionTask(
   const set: Record<string, unknown> = { status: rule.to, statusChangedAt: now }
   const stamp = stampOf[rule.to]
   if (stamp) set[stamp] = now
-  if (transition === 'assign' && assigneeOrganisationId && assigneeOrganisationId !== String(task.assigneeOrganisationId)) {
-    const target = await OrganisationModel.exists({ _id: assigneeOrganisationId, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true } })
-    if (!target || assigneeOrganisationId === viewer.organisationId) throw new TaskError('invalidAssignee')
-    set.assigneeOrganisationId = assigneeOrganisationId
-    set.assigneeUserId = undefined
-  }
+  if (reassignTo) set.assigneeOrganisationId = new Types.ObjectId(reassignTo)
   await TaskModel.updateOne(
     { _id: taskId, ownerCentreId: task.ownerCentreId },
     {
       $set: set,
+      // The person named in the previous organisation has nothing to do with the new one.
+      ...(reassignTo ? { $unset: { assigneeUserId: 1 } } : {}),
       $inc: { __v: 1 },
       $push: {
         timeline: {
@@ -223,7 +228,7 @@ export async function transitionTask(
   })
   const notice = notices[transition]
   if (notice) {
-    const updated = { ...task, ...set, _id: task._id } as typeof task
+    const updated = { ...task, ...set, ...(reassignTo ? { assigneeUserId: undefined } : {}), _id: task._id } as typeof task
     await notifyTask({ ...notice, task: updated, actor: viewer, dedupeKey: `task:${taskId}:${transition}:${version}` })
   }
   return { from: task.status as TaskStatus, to: rule.to }
@@ -273,13 +278,19 @@ export async function submitReport(viewer: Viewer, taskId: string, actions: Repo
     if ((error as { code?: number }).code === 11000) throw new TaskError('conflict', task.status as TaskStatus)
     throw error
   }
+  try {
+    await transitionTask(viewer, taskId, 'report', { meta })
+  } catch (error) {
+    // Someone moved the task meanwhile (cancelled it, say): the refused report must not linger as current.
+    if (error instanceof TaskError) await ActionReportModel.deleteOne({ taskId, assigneeOrganisationId: task.assigneeOrganisationId, version })
+    throw error
+  }
   if (previous) {
     await ActionReportModel.updateMany(
       { taskId, assigneeOrganisationId: task.assigneeOrganisationId, version: { $lt: version } },
       { $set: { status: 'superseded' } },
     )
   }
-  await transitionTask(viewer, taskId, 'report', { meta })
   return { version }
 }
 
@@ -316,11 +327,16 @@ export async function addComment(viewer: Viewer, taskId: string, raw: z.input<ty
 }
 
 /** Comments the viewer may read: partners and observers never get internal ones, by any path. */
-export async function listComments(viewer: Viewer, task: { _id: Types.ObjectId; ownerCentreId: Types.ObjectId }, side: TaskSide) {
+export async function listComments(
+  viewer: Viewer,
+  task: { _id: Types.ObjectId; ownerCentreId: Types.ObjectId; assigneeOrganisationId?: Types.ObjectId | null },
+  side: TaskSide,
+) {
   const rows = await TaskCommentModel.find({
     taskId: task._id,
     ownerCentreId: task.ownerCentreId,
-    ...(side === 'centre' ? {} : { visibility: 'shared' }),
+    // After a reassignment, the new organisation does not read the conversation with the previous one.
+    ...(side === 'centre' ? {} : { visibility: 'shared', ...(task.assigneeOrganisationId ? { assigneeOrganisationId: task.assigneeOrganisationId } : {}) }),
   })
     .sort({ createdAt: 1 })
     .lean()

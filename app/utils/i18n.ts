@@ -4,18 +4,30 @@ import en_partners from '~/locales/en/partners.json'
 import en_people from '~/locales/en/people.json'
 import en_audit from '~/locales/en/audit.json'
 import en_mail from '~/locales/en/mail.json'
+import en_notifications from '~/locales/en/notifications.json'
+import en_task from '~/locales/en/task.json'
+import en_tasks from '~/locales/en/tasks.json'
+import en_reports from '~/locales/en/reports.json'
 import fr_common from '~/locales/fr/common.json'
 import fr_auth from '~/locales/fr/auth.json'
 import fr_partners from '~/locales/fr/partners.json'
 import fr_people from '~/locales/fr/people.json'
 import fr_audit from '~/locales/fr/audit.json'
 import fr_mail from '~/locales/fr/mail.json'
+import fr_notifications from '~/locales/fr/notifications.json'
+import fr_task from '~/locales/fr/task.json'
+import fr_tasks from '~/locales/fr/tasks.json'
+import fr_reports from '~/locales/fr/reports.json'
 import ru_common from '~/locales/ru/common.json'
 import ru_auth from '~/locales/ru/auth.json'
 import ru_partners from '~/locales/ru/partners.json'
 import ru_people from '~/locales/ru/people.json'
 import ru_audit from '~/locales/ru/audit.json'
 import ru_mail from '~/locales/ru/mail.json'
+import ru_notifications from '~/locales/ru/notifications.json'
+import ru_task from '~/locales/ru/task.json'
+import ru_tasks from '~/locales/ru/tasks.json'
+import ru_reports from '~/locales/ru/reports.json'
 
 export const supportedLanguages = ['en', 'fr', 'ru'] as const
 export type Language = (typeof supportedLanguages)[number]
@@ -24,11 +36,11 @@ export const fallbackLanguage: Language = 'en'
 /** Each language named in its own language, for the switcher. */
 export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ru: 'Русский' }
 
-export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail'] as const
+export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'reports'] as const
 export const resources = {
-  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail },
-  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail },
-  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail },
+  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, reports: en_reports },
+  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, reports: fr_reports },
+  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, reports: ru_reports },
 }
 
 export const i18nConfig = {
