@@ -55,6 +55,13 @@ taskSchema.index({ assigneeOrganisationId: 1, assigneeUserId: 1, dueAt: 1, _id: 
 // Centre lists: the tasks a centre owns.
 taskSchema.index({ ownerCentreId: 1, status: 1, dueAt: 1, _id: 1 })
 taskSchema.index({ ownerCentreId: 1, dueAt: 1, _id: 1 })
+// Other sorts of the lists (priority, last change, created), index-backed on MongoDB.
+taskSchema.index({ assigneeOrganisationId: 1, priority: 1, dueAt: 1, _id: 1 })
+taskSchema.index({ ownerCentreId: 1, priority: 1, dueAt: 1, _id: 1 })
+taskSchema.index({ assigneeOrganisationId: 1, statusChangedAt: -1, _id: -1 })
+taskSchema.index({ ownerCentreId: 1, statusChangedAt: -1, _id: -1 })
+taskSchema.index({ assigneeOrganisationId: 1, createdAt: -1, _id: -1 })
+taskSchema.index({ ownerCentreId: 1, createdAt: -1, _id: -1 })
 taskSchema.index({ initiativeId: 1, status: 1 })
 taskSchema.index({ assignmentId: 1 })
 taskSchema.index({ status: 1, dueAt: 1 })

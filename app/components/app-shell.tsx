@@ -20,8 +20,8 @@ export type ShellViewer = {
 type ShellToast = { kind: 'success' | 'error' | 'info'; key: string; values?: Record<string, string | number> }
 
 const sections: { to: string; key: string; permission?: Permission }[] = [
-  { to: '/tasks', key: 'nav.tasks' },
-  { to: '/initiatives', key: 'nav.initiatives' },
+  { to: '/tasks', key: 'nav.tasks', permission: 'task:view' },
+  { to: '/initiatives', key: 'nav.initiatives', permission: 'initiative:view' },
   { to: '/indicators', key: 'nav.indicators' },
   { to: '/partners', key: 'nav.partners', permission: 'partner:directory' },
   { to: '/vetting', key: 'nav.vetting', permission: 'partner:vet' },

@@ -17,6 +17,7 @@ export const permissionRoles = {
   'task:verify': ['staff', 'coordinator'],
   'task:work': ['member', 'admin'],
   'template:manage': ['staff', 'coordinator'],
+  'centre:policy': ['coordinator'],
   'initiative:view': ['staff', 'coordinator', 'member', 'admin'],
   'initiative:manage': ['staff', 'coordinator'],
   'initiative:respond': ['member', 'admin', 'staff', 'coordinator'],
@@ -38,7 +39,7 @@ export type Viewer = {
   isOperator: boolean
 }
 
-type RoleHolder = Pick<Viewer, 'roles' | 'organisationStatus'>
+type RoleHolder = { roles: readonly Role[]; organisationStatus: Viewer['organisationStatus'] }
 
 export function can(viewer: RoleHolder | null | undefined, permission: Permission): boolean {
   if (!viewer) return false

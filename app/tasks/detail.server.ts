@@ -139,6 +139,7 @@ export async function getTaskDetail(viewer: Viewer, taskId: string, now = new Da
           _id: { $nin: [task.ownerCentreId, task.assigneeOrganisationId] },
           status: { $in: ['active', 'probation'] },
           isOperator: { $ne: true },
+          kind: { $ne: 'national_centre' },
         })
           .select({ legalName: 1 })
           .sort({ legalName: 1 })

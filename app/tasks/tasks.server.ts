@@ -78,7 +78,8 @@ export async function createTasks(viewer: Viewer, raw: TaskInput, meta?: Request
   if (!can(viewer, 'task:assign') || !isCentre(viewer)) throw new TaskError('forbidden')
   const input = taskInput.parse(raw)
   const organisationIds = [...new Set(input.assigneeOrganisationIds)]
-  const organisations = await OrganisationModel.find({ _id: { $in: organisationIds }, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true } })
+  // Tasks go to partner organisations: centres coordinate, they do not work another centre's queue.
+  const organisations = await OrganisationModel.find({ _id: { $in: organisationIds }, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true }, kind: { $ne: 'national_centre' } })
     .select({ _id: 1 })
     .lean()
   if (organisations.length !== organisationIds.length || organisationIds.includes(viewer.organisationId)) {
@@ -181,7 +182,7 @@ export async function transitionTask(
     transition === 'assign' && assigneeOrganisationId && assigneeOrganisationId !== String(task.assigneeOrganisationId) ? assigneeOrganisationId : null
   if (reassignTo) {
     const valid = objectId.safeParse(reassignTo).success && reassignTo !== viewer.organisationId
-    const target = valid && (await OrganisationModel.exists({ _id: reassignTo, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true } }))
+    const target = valid && (await OrganisationModel.exists({ _id: reassignTo, status: { $in: ['active', 'probation'] }, isOperator: { $ne: true }, kind: { $ne: 'national_centre' } }))
     if (!target) throw new TaskError('invalidAssignee', task.status as TaskStatus)
   }
 

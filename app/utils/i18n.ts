@@ -7,6 +7,7 @@ import en_mail from '~/locales/en/mail.json'
 import en_notifications from '~/locales/en/notifications.json'
 import en_task from '~/locales/en/task.json'
 import en_tasks from '~/locales/en/tasks.json'
+import en_initiatives from '~/locales/en/initiatives.json'
 import en_reports from '~/locales/en/reports.json'
 import fr_common from '~/locales/fr/common.json'
 import fr_auth from '~/locales/fr/auth.json'
@@ -17,6 +18,7 @@ import fr_mail from '~/locales/fr/mail.json'
 import fr_notifications from '~/locales/fr/notifications.json'
 import fr_task from '~/locales/fr/task.json'
 import fr_tasks from '~/locales/fr/tasks.json'
+import fr_initiatives from '~/locales/fr/initiatives.json'
 import fr_reports from '~/locales/fr/reports.json'
 import ru_common from '~/locales/ru/common.json'
 import ru_auth from '~/locales/ru/auth.json'
@@ -27,6 +29,7 @@ import ru_mail from '~/locales/ru/mail.json'
 import ru_notifications from '~/locales/ru/notifications.json'
 import ru_task from '~/locales/ru/task.json'
 import ru_tasks from '~/locales/ru/tasks.json'
+import ru_initiatives from '~/locales/ru/initiatives.json'
 import ru_reports from '~/locales/ru/reports.json'
 
 export const supportedLanguages = ['en', 'fr', 'ru'] as const
@@ -36,11 +39,11 @@ export const fallbackLanguage: Language = 'en'
 /** Each language named in its own language, for the switcher. */
 export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ru: 'Русский' }
 
-export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'reports'] as const
+export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'initiatives', 'reports'] as const
 export const resources = {
-  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, reports: en_reports },
-  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, reports: fr_reports },
-  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, reports: ru_reports },
+  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, initiatives: en_initiatives, reports: en_reports },
+  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, initiatives: fr_initiatives, reports: fr_reports },
+  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, initiatives: ru_initiatives, reports: ru_reports },
 }
 
 export const i18nConfig = {
