@@ -27,6 +27,33 @@ export const knownAuditActions = [
   'partner.reinstated',
   'partner.probation_completed',
   'audit.exported',
+  'account.notification_preferences',
+  'centre.due_policy_changed',
+  'initiative.created',
+  'initiative.exported',
+  'initiative.invited',
+  'initiative.joined',
+  'initiative.declined',
+  'initiative.status_changed',
+  'initiative.status_update',
+  'initiative.updated',
+  'task.created',
+  'task.commented',
+  'task.assign',
+  'task.acknowledge',
+  'task.start',
+  'task.decline',
+  'task.report',
+  'task.verify',
+  'task.return',
+  'task.close',
+  'task.notApplicable',
+  'task.cancel',
+  'template.created',
+  'template.updated',
+  'template.deleted',
+  'template.applied',
+  'system.demo_seeded',
 ] as const
 export type KnownAuditAction = (typeof knownAuditActions)[number]
 
@@ -38,7 +65,7 @@ export const auditOutcomes = ['success', 'failure', 'denied'] as const
 export type AuditOutcome = (typeof auditOutcomes)[number]
 
 /** Target kinds with a translated name (`targets.<kind>`); others are shown as recorded. */
-export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation'] as const
+export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation', 'task', 'initiative', 'template'] as const
 
 export function isKnownTargetKind(kind: string): kind is (typeof knownTargetKinds)[number] {
   return (knownTargetKinds as readonly string[]).includes(kind)

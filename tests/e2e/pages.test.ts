@@ -2,7 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { totpCodeAt } from '~/auth/totp.server'
 import type { Role } from '~/domain/vocabulary'
+import { loadViewer } from '~/auth/guards.server'
+import { createInitiative, inviteParticipants, respondToInvitation } from '~/initiatives/initiatives.server'
 import { designateOperator } from '~/platform/operator.server'
+import type { Viewer } from '~/policy/permissions'
+import { addComment, createTasks, submitReport, transitionTask } from '~/tasks/tasks.server'
 import { createTestOrganisation } from '../factories/organisations'
 import { createTestUser, type TestUser } from '../factories/users'
 import { launchBrowser } from '../support/browser'
@@ -15,7 +19,7 @@ import { launchBrowser } from '../support/browser'
 const portalUrl = inject('portalUrl')
 let browser: BrowserContext
 const people = {} as Record<Role, TestUser>
-const ids = {} as { partner: string; applied: string; colleague: Record<string, string> }
+const ids = {} as { partner: string; applied: string; task: string; initiative: string; colleague: Record<string, string> }
 
 beforeAll(async () => {
   browser = await launchBrowser()
@@ -40,6 +44,26 @@ beforeAll(async () => {
   ids.colleague.partner = people.member.id
   ids.partner = partner.id
   ids.applied = applied.id
+  const centreViewer = (await loadViewer(people.staff.id, centre.id)) as Viewer
+  const partnerViewer = (await loadViewer(people.member.id, partner.id)) as Viewer
+  ids.initiative = await createInitiative(centreViewer, {
+    title: 'Crawl initiative',
+    purpose: 'Only to check that every page renders.',
+    status: 'active',
+    objectives: [{ actionType: 'merchant_terminated', target: 5 }],
+  })
+  await inviteParticipants(centreViewer, ids.initiative, [partner.id])
+  await respondToInvitation(partnerViewer, ids.initiative, true)
+  const { ids: taskIds } = await createTasks(centreViewer, {
+    title: 'Crawl task with a report',
+    description: 'Some **Markdown** and a link to https://example.org/page.',
+    assigneeOrganisationIds: [partner.id],
+    initiativeId: ids.initiative,
+  })
+  ids.task = taskIds[0] as string
+  await transitionTask(partnerViewer, ids.task, 'acknowledge')
+  await submitReport(partnerViewer, ids.task, [{ type: 'merchant_terminated', quantity: 1, actionDate: new Date(), matchReasonCode: '13' }])
+  await addComment(centreViewer, ids.task, { body: 'Internal note', visibility: 'internal' })
 })
 
 afterAll(async () => {
@@ -73,14 +97,20 @@ async function visitAll(page: Page, paths: string[]) {
   expect(problems).toEqual([])
 }
 
-const signedOutPages = ['/', '/login', '/apply', '/forgot-password']
+const signedOutPages = ['/', '/login', '/apply', '/forgot-password', '/statistics']
 const pagesOf = (role: Role): string[] => {
-  const common = ['/home', '/account', '/partners', `/partners/${ids.partner}`]
+  const common = ['/home', '/account', '/account/notifications', '/notifications', '/partners', `/partners/${ids.partner}`]
+  const work = ['/tasks', `/tasks/${ids.task}`, '/initiatives']
+  const centreWork = [...work, '/tasks/new', '/tasks/templates', '/tasks/templates/new', '/initiatives/new', `/initiatives/${ids.initiative}`]
   switch (role) {
+    case 'staff':
+      return [...common, ...centreWork]
     case 'coordinator':
-      return [...common, '/vetting', `/vetting/${ids.applied}`, '/people', '/people/invite', `/people/${ids.colleague.centre}`]
+      return [...common, ...centreWork, '/vetting', `/vetting/${ids.applied}`, '/people', '/people/invite', `/people/${ids.colleague.centre}`]
+    case 'member':
+      return [...common, ...work, `/initiatives/${ids.initiative}`]
     case 'admin':
-      return [...common, '/people', '/people/invite', `/people/${ids.colleague.partner}`]
+      return [...common, ...work, '/people', '/people/invite', `/people/${ids.colleague.partner}`]
     case 'dpo':
     case 'platform_admin':
       return [...common, '/audit']
