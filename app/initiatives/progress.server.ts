@@ -1,4 +1,4 @@
-import { Types } from 'mongoose'
+import type { Types } from 'mongoose'
 import { ActionReportModel } from '../../models/action-report'
 import { OrganisationModel } from '../../models/organisation'
 import { TaskModel } from '../../models/task'

@@ -1,5 +1,5 @@
 import type { MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { getPartnershipOverview } from '~/partners/organisations.server'
 import { publicCount } from '~/utils/public-count'
@@ -44,6 +44,14 @@ export default function Landing() {
           ))}
         </dl>
         <p className="mt-3 text-xs text-slate-500">{t('landing.stats.note')}</p>
+        <p className="mt-3 text-sm">
+          <Link
+            to="/statistics"
+            className="font-medium text-slate-900 underline underline-offset-2 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700"
+          >
+            {t('reports:statistics.landingLink')}
+          </Link>
+        </p>
       </section>
     </div>
   )

@@ -23,9 +23,12 @@ import { initiativesOf, taskSideFor, type TaskSide } from '~/policy/access.serve
 import { can, isCentre, type Viewer } from '~/policy/permissions'
 import { claimOnce } from '~/utils/claims.server'
 import { containsCardNumber } from '~/utils/card-numbers'
+import { objectId, safeText } from '~/utils/text-schemas'
 import type { RequestMeta } from '~/utils/request.server'
 
 const DAY = 24 * 60 * 60 * 1000
+
+export { objectId, safeText }
 
 /** Why a task operation was refused; the routes turn each into a status and a translated message. */
 export class TaskError extends Error {
@@ -38,14 +41,6 @@ export class TaskError extends Error {
   }
 }
 
-export const objectId = z.string().regex(/^[a-f\d]{24}$/i, 'invalid')
-
-/** Free text that refuses card numbers with the `cardNumber` error code. */
-export const safeText = (max: number) =>
-  z
-    .string()
-    .max(max, 'tooLong')
-    .refine((text) => !containsCardNumber(text), 'cardNumber')
 
 export const taskInput = z.object({
   title: safeText(200).pipe(z.string().trim().min(3, 'tooShort')),
