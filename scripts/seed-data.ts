@@ -50,6 +50,11 @@ export const demoPeople: { email: string; name: string; organisation: string; ro
   { email: 'admin@nordlink.example', name: 'Erik Lindqvist', organisation: 'nordlink', roles: ['admin'] },
   { email: 'member@keystone.example', name: 'Luca Borg', organisation: 'keystone', roles: ['member'] },
   { email: 'admin@rhone.example', name: 'Élise Moreau', organisation: 'rhone', roles: ['admin'], locale: 'fr' },
+  { email: 'admin@unity.example', name: 'Mathilde Claes', organisation: 'unity', roles: ['admin'] },
+  { email: 'admin@baltic.example', name: 'Rūta Kazlauskienė', organisation: 'baltic', roles: ['admin'] },
+  { email: 'admin@cloudharbour.example', name: 'Jonas Weber', organisation: 'cloudharbour', roles: ['admin'] },
+  { email: 'member@swiftpurse.example', name: 'Paul Schmit', organisation: 'swiftpurse', roles: ['member'] },
+  { email: 'admin@alpine.example', name: 'Lena Gruber', organisation: 'alpine', roles: ['admin'] },
   { email: 'operator@portal.example', name: 'Ingrid Operator', organisation: 'operator', roles: ['platform_admin'] },
 ]
 

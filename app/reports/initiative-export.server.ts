@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ActionReportModel } from '../../models/action-report'
 import { OrganisationModel } from '../../models/organisation'
 import { TaskModel } from '../../models/task'
-import { exportPurposes, NOTE_MAX, NOTE_REQUIRED_FOR, type ExportKind, type ExportPurpose } from './purpose'
+import { exportPurposes, NOTE_MAX, NOTE_REQUIRED_FOR, type CsvKind, type ExportKind, type ExportPurpose } from './purpose'
 import { recordAudit } from '~/audit/audit.server'
 import type { TlpLabel } from '~/domain/vocabulary'
 import { InitiativeError, loadInitiative, type LoadedInitiative } from '~/initiatives/initiatives.server'
@@ -272,7 +272,7 @@ export async function exportInitiativeCsv({
 }: {
   viewer: Viewer
   initiativeId: string
-  kind: ExportKind
+  kind: CsvKind
   request: ExportRequest
   t: Translate
   meta?: RequestMeta
@@ -299,7 +299,7 @@ export async function exportInitiativeCsv({
 export async function recordExport(
   viewer: Viewer,
   initiative: Pick<LoadedInitiative, '_id' | 'tlp'>,
-  { kind, rows, purpose, note, meta }: { kind: ExportKind | 'pdf'; rows: number; purpose: ExportPurpose; note?: string; meta?: RequestMeta },
+  { kind, rows, purpose, note, meta }: { kind: ExportKind; rows: number; purpose: ExportPurpose; note?: string; meta?: RequestMeta },
 ) {
   await recordAudit({
     action: 'initiative.exported',

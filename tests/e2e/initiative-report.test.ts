@@ -79,17 +79,19 @@ async function openAtRiskInitiative(page: Page) {
   await page.locator('select[name=health]').selectOption('at_risk')
   await page.locator('select[name=health]').evaluate((select: HTMLSelectElement) => select.form?.requestSubmit())
   await page.waitForURL(/[?&]health=at_risk/)
-  await expect.poll(() => page.locator('main').textContent()).toContain(AT_RISK)
+  await page.locator(`main a[href="/initiatives/${atRiskId}"]`).waitFor()
+  expect(await page.locator('main').textContent()).toContain(AT_RISK)
   expect(await page.locator('main').textContent()).not.toContain(ON_TRACK)
-  await page.locator('main a', { hasText: AT_RISK }).first().click()
+  await page.locator(`main a[href="/initiatives/${atRiskId}"]`).first().click()
   await page.waitForURL(new RegExp(`/initiatives/${atRiskId}$`))
-  expect(await page.locator('main h1').textContent()).toContain(AT_RISK)
+  await expect.poll(() => page.locator('main h1').textContent(), { timeout: 10_000 }).toContain(AT_RISK)
 }
 
 /** Follows the initiative page's export link, which first asks why; answers and returns the downloaded file. */
 async function exportWithPurpose(page: Page, file: 'report.pdf' | 'tasks.csv'): Promise<{ download: Download; bytes: Buffer }> {
   await page.locator(`main a[href$="/initiatives/${atRiskId}/${file}"]`).click()
   await page.waitForURL(/\/export\?kind=/)
+  await page.locator('select[name=purpose]').waitFor()
   await page.locator('select[name=purpose]').selectOption('progress_review')
   const form = page.locator(`form[action$="/${file}"]`)
   const [download] = await Promise.all([page.waitForEvent('download'), form.locator('button[type=submit]').click()])
@@ -106,7 +108,7 @@ test('a coordinator filters to the at-risk initiative and downloads its PDF repo
   await openAtRiskInitiative(page)
 
   const { download, bytes } = await exportWithPurpose(page, 'report.pdf')
-  expect(download.suggestedFilename()).toMatch(/\.pdf$/)
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^initiative-${atRiskId}-report-\\d{4}-\\d{2}-\\d{2}\\.pdf$`))
   expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
   // The label is in the document's metadata (readable without decompressing the pages).
   const raw = bytes.toString('latin1')
@@ -118,8 +120,8 @@ test('a coordinator filters to the at-risk initiative and downloads its PDF repo
 })
 
 test('the same coordinator downloads the tasks CSV, every row labelled', async () => {
+  // Same browser: the coordinator is still signed in from the previous test.
   const page = await browser.newPage()
-  await signIn(page, coordinator)
   await openAtRiskInitiative(page)
   const { download, bytes } = await exportWithPurpose(page, 'tasks.csv')
   expect(download.suggestedFilename()).toMatch(new RegExp(`^initiative-${atRiskId}-tasks-\\d{4}-\\d{2}-\\d{2}\\.csv$`))

@@ -59,3 +59,28 @@ test('the demo has tasks in every state, with reports, comments and overdue work
     .countDocuments({ dueAt: { $lt: new Date() }, status: { $in: ['assigned', 'acknowledged', 'in_progress', 'returned'] } })
   expect(overdue).toBeGreaterThanOrEqual(2)
 })
+
+test('the demo has initiatives in different states, one with overdue tasks and one near completion', async () => {
+  const db = mongoose.connection.db!
+  const initiatives = await db.collection('initiatives').find({}).toArray()
+  expect(initiatives.length).toBeGreaterThanOrEqual(3)
+  expect(new Set(initiatives.map((i) => i.status)).size).toBeGreaterThanOrEqual(3)
+  expect(initiatives.every((i) => i.objectives.length > 0 && i.milestones.length > 0)).toBe(true)
+  expect(initiatives.filter((i) => i.updates.length > 0).length).toBeGreaterThanOrEqual(3)
+  const withTasks = initiatives.filter((i) => i.status === 'active')
+  const open = ['assigned', 'acknowledged', 'in_progress', 'returned']
+  const stats = await Promise.all(
+    withTasks.map(async (i) => {
+      const tasks = await db.collection('tasks').find({ initiativeId: i._id }).toArray()
+      const counted = tasks.filter((t) => t.status !== 'cancelled')
+      const done = counted.filter((t) => ['verified', 'closed', 'not_applicable'].includes(t.status)).length
+      return {
+        partners: new Set(tasks.map((t) => String(t.assigneeOrganisationId))).size,
+        overdue: tasks.filter((t) => open.includes(t.status) && t.dueAt < new Date()).length,
+        completion: done / counted.length,
+      }
+    }),
+  )
+  expect(stats.some((s) => s.overdue > 0 && s.partners >= 5)).toBe(true)
+  expect(stats.some((s) => s.completion >= 0.75)).toBe(true)
+})
