@@ -92,3 +92,32 @@ export const notificationEvents = [
   'overdue',
 ] as const
 export type NotificationEvent = (typeof notificationEvents)[number]
+
+export const indicatorTypes = [
+  'url',
+  'domain',
+  'ip',
+  'email',
+  'phone',
+  'merchant_id',
+  'merchant_descriptor',
+  'acquirer_bin',
+  'mcc',
+  'iban',
+  'bic',
+  'crypto_wallet',
+  'payment_handle',
+  'payment_processor',
+  'file_hash',
+] as const
+export type IndicatorType = (typeof indicatorTypes)[number]
+
+/** Types that name a natural person: flagged personal automatically (an IBAN only when it is a person's). */
+export const personalIndicatorTypes = ['email', 'phone', 'payment_handle'] as const satisfies readonly IndicatorType[]
+
+export const reliabilityGrades = ['A', 'B', 'C', 'X'] as const
+export const credibilityGrades = ['1', '2', '3', '4'] as const
+export const indicatorStatuses = ['active', 'retracted', 'expired'] as const
+export const sightingKinds = ['seen', 'processed', 'matched', 'no_match'] as const
+
+export const accessPurposes = ['investigation', 'disruption', 'verification', 'data_protection_review', 'other'] as const
