@@ -8,6 +8,7 @@ import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { NonceProvider } from '~/utils/nonce'
 import { i18nConfig } from '~/utils/i18n'
 import { i18next } from '~/utils/i18next.server'
+import { isDatabaseUnavailableError, noteDatabaseFailure } from '~/utils/db.server'
 import { getLogger } from '~/utils/logger.server'
 
 export const streamTimeout = 5_000
@@ -60,5 +61,6 @@ export default async function handleRequest(
 /** Every unexpected error of a loader, action or render lands in the request log with its URL. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return
+  if (isDatabaseUnavailableError(error)) noteDatabaseFailure()
   getLogger().error({ err: error, url: new URL(request.url).pathname }, 'request failed')
 }

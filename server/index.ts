@@ -14,6 +14,7 @@ import { EnvError, parseEnv, type Env } from '../app/utils/env.server'
 import { DatabaseUnavailableError, startEmbeddedDatabase, type EmbeddedDatabase } from '../app/utils/ferretdb.server'
 import { startBackgroundJobs } from '../app/jobs/housekeeping.server'
 import { getLogger } from '../app/utils/logger.server'
+import { unavailableWhileDatabaseDown } from './unavailable'
 
 const BUILD_PATH = path.resolve('build/index.js')
 
@@ -86,6 +87,7 @@ export function createApp({ env, build }: { env: Env; build: () => ServerBuild }
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' })
   })
 
+  app.use(unavailableWhileDatabaseDown())
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
 

@@ -1,9 +1,13 @@
 /**
  * Full card numbers never enter the portal (card-data rules, data minimisation): any run of 13–19
- * digits, spaces or dashes allowed between them, that passes the Luhn check.
+ * digits, spaces or dashes allowed between them, that passes the Luhn check. A run counts whole: the
+ * digits inside a longer number, an IBAN (letters before the digits) or an international phone number
+ * (a leading +) are not a card number, which keeps those legitimate values out of false refusals.
  */
+const CANDIDATE = /(?<![\p{L}\d+])\d(?:[ -]?\d){12,18}(?![ -]?\d)(?!\p{L})/gu
+
 export function containsCardNumber(text: string): boolean {
-  const runs = text.match(/\d(?:[ -]?\d){12,18}/g) ?? []
+  const runs = text.normalize('NFKC').match(CANDIDATE) ?? []
   return runs.some((run) => {
     const digits = run.replace(/[ -]/g, '')
     return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)

@@ -6,6 +6,8 @@ declare global {
 }
 
 mongoose.set('strictQuery', true)
+// Fail fast when the database is unreachable instead of queueing work for ten seconds.
+mongoose.set('bufferTimeoutMS', 2_500)
 
 export function connectDatabase(uri = process.env.MONGODB_URI) {
   if (!globalThis.__portalDatabase) {
@@ -49,4 +51,43 @@ export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
 /** Builds the indexes every model declares (unique keys included) before the first request. */
 export async function ensureIndexes() {
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()))
+}
+
+const UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+])
+
+/** True for errors that mean "the database cannot be reached", not "the query was wrong". */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (UNAVAILABLE.has(error.name)) return true
+  return /buffering timed out|connection (closed|refused)|ECONNREFUSED/i.test(error.message)
+}
+
+// Kept on the global object: the server and the app bundle each load this module, and share this.
+const health = ((globalThis as { __portalDatabaseHealth?: { lastFailureAt: number; lastCheck: { at: number; up: boolean } | null } })
+  .__portalDatabaseHealth ??= { lastFailureAt: 0, lastCheck: null })
+
+/** Called when a request failed because the database was unreachable. */
+export function noteDatabaseFailure() {
+  health.lastFailureAt = Date.now()
+  health.lastCheck = null
+}
+
+/**
+ * Whether requests should get the "temporarily unavailable" answer right away: only after a recent
+ * failure, and only while a ping (at most one a second) still fails. Recovery is noticed by itself.
+ */
+export async function databaseUnavailable(): Promise<boolean> {
+  if (health.lastFailureAt === 0) return false
+  if (health.lastCheck && Date.now() - health.lastCheck.at < 1_000) return !health.lastCheck.up
+  const up = await pingDatabase(1_000)
+  health.lastCheck = { at: Date.now(), up }
+  if (up) health.lastFailureAt = 0
+  return !up
 }

@@ -103,6 +103,8 @@ type StartOptions = {
   dir: string
   log?: (line: string) => void
   readyTimeoutMs?: number
+  /** A fixed port, to restart a stopped database where its clients expect it. */
+  port?: number
 }
 
 const running = new Set<ChildProcess>()
@@ -117,7 +119,7 @@ function installExitHook() {
   })
 }
 
-export async function startEmbeddedDatabase({ dir, log = console.info, readyTimeoutMs = 60_000 }: StartOptions) {
+export async function startEmbeddedDatabase({ dir, log = console.info, readyTimeoutMs = 60_000, port: fixedPort }: StartOptions) {
   const binary = await ensureFerretDbBinary(log)
   const dataDir = path.join(dir, 'sqlite')
   const stateDir = path.join(dir, 'state')
@@ -126,7 +128,7 @@ export async function startEmbeddedDatabase({ dir, log = console.info, readyTime
 
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await getPort({ host: '127.0.0.1' })
+    const port = fixedPort ?? (await getPort({ host: '127.0.0.1' }))
     try {
       return await launch({ binary, dataDir, stateDir, port, dir, readyTimeoutMs })
     } catch (error) {

@@ -135,3 +135,46 @@ describe('refusing to start', () => {
     expect(() => execFileSync('/usr/bin/env', ['-i', 'PATH=/usr/bin:/bin', 'sh', '-c', 'command -v go'])).toThrow()
   })
 })
+
+describe('while the database is down', () => {
+  test('pages answer a friendly 503 in the reader’s language, the API problem+json, and all recover by themselves', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-down-db-'))
+    const first = await startEmbeddedDatabase({ dir })
+    const portal = await startPortal({ databaseUrl: `mongodb://127.0.0.1:${first.port}/down` })
+    try {
+      // The landing page reads the database (the public figures).
+      expect((await fetch(`${portal.url}/`)).status).toBe(200)
+      await first.stop()
+      // The first request after the failure may still wait for the driver's timeout; then 503 at once.
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${portal.url}/`)).status)
+      expect(statuses.at(-1)).toBe(503)
+      const page = await fetch(`${portal.url}/`, { headers: { 'accept-language': 'fr' } })
+      expect(page.status).toBe(503)
+      expect(page.headers.get('retry-after')).toBe('5')
+      expect(await page.text()).toContain('Momentanément indisponible')
+      const api = await fetch(`${portal.url}/api/v1/tasks`, { headers: { accept: 'application/json' } })
+      expect(api.status).toBe(503)
+      expect(api.headers.get('content-type')).toContain('application/problem+json')
+      expect(isRunning(portal.pid)).toBe(true)
+
+      // The database comes back on the same port: the portal recovers without a restart.
+      const second = await startEmbeddedDatabase({ dir, port: first.port })
+      try {
+        const backAt = Date.now()
+        let status = 503
+        while (status !== 200 && Date.now() - backAt < 10_000) {
+          status = (await fetch(`${portal.url}/`)).status
+          if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250))
+        }
+        expect(status).toBe(200)
+        expect(Date.now() - backAt).toBeLessThan(5_000)
+      } finally {
+        await second.stop()
+      }
+    } finally {
+      await portal.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

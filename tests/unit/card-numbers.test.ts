@@ -20,3 +20,12 @@ test('other numbers pass: wrong checksum, too short, too long, last four digits,
     expect(containsCardNumber(text), text).toBe(false)
   }
 })
+
+test('IBANs, international phone numbers and longer numbers are not mistaken for card numbers', () => {
+  // Each of these contains a Luhn-valid run of 13–19 digits inside a longer value.
+  for (const text of ['DE02120300000000202051', 'GB82 WEST 1234 5698 7654 32', '+4915112345678', '12345678901234567890123']) {
+    expect(containsCardNumber(text), text).toBe(false)
+  }
+  // Full-width digits are normalised first.
+  expect(containsCardNumber('４１１１１１１１１１１１１１１１')).toBe(true)
+})
