@@ -19,7 +19,8 @@ const auditEventSchema = new Schema(
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
   },
-  { versionKey: false },
+  // Stored exactly as hashed: Mongoose must not drop empty objects from the details.
+  { versionKey: false, minimize: false },
 )
 
 auditEventSchema.index({ seq: 1 }, { unique: true })

@@ -43,7 +43,7 @@ const taskSchema = new Schema(
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     createdByName: { type: String },
     timeline: { type: [timelineEntrySchema], default: [] },
-    indicatorIds: { type: [{ type: Schema.Types.ObjectId, ref: 'Indicator' }], default: undefined },
+    indicatorIds: { type: [{ type: String, ref: 'Indicator' }], default: undefined },
   },
   { timestamps: true },
 )

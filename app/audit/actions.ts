@@ -54,6 +54,17 @@ export const knownAuditActions = [
   'template.deleted',
   'template.applied',
   'system.demo_seeded',
+  'retention.configured',
+  'retention.swept',
+  'indicator.rejustified',
+  'indicator.submitted',
+  'indicator.personal_accessed',
+  'indicator.exported',
+  'indicator.retracted',
+  'indicator.label_lowered',
+  'indicator.sighting',
+  'indicator.linked_to_task',
+  'indicator.import_refused',
 ] as const
 export type KnownAuditAction = (typeof knownAuditActions)[number]
 
@@ -65,7 +76,7 @@ export const auditOutcomes = ['success', 'failure', 'denied'] as const
 export type AuditOutcome = (typeof auditOutcomes)[number]
 
 /** Target kinds with a translated name (`targets.<kind>`); others are shown as recorded. */
-export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation', 'task', 'initiative', 'template'] as const
+export const knownTargetKinds = ['user', 'organisation', 'session', 'invitation', 'task', 'initiative', 'template', 'setting', 'indicator', 'indicatorSubmission'] as const
 
 export function isKnownTargetKind(kind: string): kind is (typeof knownTargetKinds)[number] {
   return (knownTargetKinds as readonly string[]).includes(kind)

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { AuditEventModel } from '../../models/audit-event'
+import { containsCardNumber } from '~/utils/card-numbers'
 import type { RequestMeta } from '~/utils/request.server'
 
 export type AuditActor = { userId?: string; organisationId?: string; label?: string }
@@ -22,7 +23,7 @@ function scrub(details: Record<string, unknown> | undefined): Record<string, unk
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEYS.test(key) || key.startsWith('$') || key.includes('.')) continue
-    out[key] = value instanceof Date ? value.toISOString() : value
+    out[key] = value instanceof Date ? value.toISOString() : withoutCardNumbers(value)
   }
   return out
 }
@@ -41,6 +42,16 @@ type Hashable = {
   userAgent?: string | null
   details?: unknown
   prevHash: string
+}
+
+/** A card number typed anywhere (say, into a filter) never reaches the log. */
+function withoutCardNumbers(value: unknown): unknown {
+  if (typeof value === 'string') return containsCardNumber(value) ? '[card number removed]' : value
+  if (Array.isArray(value)) return value.map(withoutCardNumbers)
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withoutCardNumbers(v)]))
+  }
+  return value
 }
 
 /** Canonical JSON: keys sorted at every level, absent and null alike. */

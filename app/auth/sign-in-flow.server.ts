@@ -2,7 +2,7 @@ import { redirect } from '@remix-run/node'
 import { revokeSession, startSession, type ActiveSession } from './session.server'
 import { getUserLocale } from '~/people/users.server'
 import { localeCookie } from '~/utils/i18next.server'
-import type { RequestMeta } from '~/utils/request.server'
+import { safeRedirect, type RequestMeta } from '~/utils/request.server'
 
 /**
  * Finishes sign-in after the second factor: the pending session is ended and a new one, with a new id,
@@ -24,8 +24,7 @@ export async function completeSignIn(pending: ActiveSession, meta: RequestMeta, 
 
 /** Carries the page to return to through the sign-in steps. */
 export function redirectTarget(request: Request) {
-  const target = new URL(request.url).searchParams.get('redirectTo')
-  return target && target.startsWith('/') && !target.startsWith('//') ? target : '/home'
+  return safeRedirect(new URL(request.url).searchParams.get('redirectTo'), '/home')
 }
 
 export function withRedirect(path: string, redirectTo: string) {

@@ -22,11 +22,12 @@ type ShellToast = { kind: 'success' | 'error' | 'info'; key: string; values?: Re
 const sections: { to: string; key: string; permission?: Permission }[] = [
   { to: '/tasks', key: 'nav.tasks', permission: 'task:view' },
   { to: '/initiatives', key: 'nav.initiatives', permission: 'initiative:view' },
-  { to: '/indicators', key: 'nav.indicators' },
+  { to: '/indicators', key: 'nav.indicators', permission: 'indicator:view' },
   { to: '/partners', key: 'nav.partners', permission: 'partner:directory' },
   { to: '/vetting', key: 'nav.vetting', permission: 'partner:vet' },
   { to: '/people', key: 'nav.people', permission: 'user:manage' },
   { to: '/audit', key: 'nav.audit', permission: 'audit:read' },
+  { to: '/dpo', key: 'nav.dpo', permission: 'dpo:view' },
 ]
 
 export function AppShell({

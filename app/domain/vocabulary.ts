@@ -90,6 +90,8 @@ export const notificationEvents = [
   'commented',
   'due_soon',
   'overdue',
+  'review_due',
+  'indicator_retracted',
 ] as const
 export type NotificationEvent = (typeof notificationEvents)[number]
 

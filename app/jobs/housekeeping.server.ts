@@ -1,4 +1,5 @@
 import { runTaskReminders, sweepReminderLeases } from './reminders.server'
+import { runDailyRetention } from './retention.server'
 import { startOutboxWorker } from '~/mail/outbox.server'
 import { promoteFinishedProbations } from '~/partners/applications.server'
 import { getLogger } from '~/utils/logger.server'
@@ -25,6 +26,13 @@ export function startBackgroundJobs() {
     } catch (error) {
       getLogger().warn({ err: error }, 'housekeeping failed')
     }
+    // Retention review notices and the sweep, once a day across all servers (app/jobs/retention.server.ts).
+    await runDailyRetention().then(
+      (retention) => {
+        if (retention.leased) getLogger().info(retention, 'retention run')
+      },
+      (error: unknown) => getLogger().warn({ err: error }, 'retention run failed'),
+    )
   }
   let remindersRunning = false
   const reminders = async () => {

@@ -31,6 +31,7 @@ export type MailKind =
   | 'taskCommented'
   | 'taskDueSoon'
   | 'taskOverdue'
+  | 'indicatorReviewDue'
 
 /** Renders a message in the recipient's language and puts it in the outbox. */
 export async function sendTemplatedMail({

@@ -14,7 +14,8 @@ type TaskForNotice = Pick<Task, 'ownerCentreId' | 'assigneeOrganisationId' | 'as
 /** Who hears of an event: the partner side, the centre side (creator), or the centre's coordinators. */
 export type Audience = 'partner' | 'centre' | 'coordinators'
 
-const mailKinds: Record<NotificationEvent, MailKind> = {
+/** The e-mail copy of each event; events without one (an indicator retracted) are in-app only. */
+const mailKinds: Partial<Record<NotificationEvent, MailKind>> = {
   assigned: 'taskAssigned',
   acknowledged: 'taskAcknowledged',
   declined: 'taskDeclined',
@@ -24,6 +25,7 @@ const mailKinds: Record<NotificationEvent, MailKind> = {
   commented: 'taskCommented',
   due_soon: 'taskDueSoon',
   overdue: 'taskOverdue',
+  review_due: 'indicatorReviewDue',
 }
 
 async function recipientsOf(task: TaskForNotice, audience: Audience) {
@@ -92,14 +94,55 @@ export async function notifyTask({
       throw error
     }
     notified++
-    if ((user.mutedEmailEvents ?? []).includes(event)) continue
+    const kind = mailKinds[event]
+    if (!kind || (user.mutedEmailEvents ?? []).includes(event)) continue
     await sendTemplatedMail({
       to: user.email,
-      kind: mailKinds[event],
+      kind,
       locale: user.locale,
       dedupeKey: `mail:${key}`,
       params: { title: task.title, link: `${publicUrl()}/tasks/${String(task._id)}`, actor: actor?.name ?? '' },
     })
+  }
+  return notified
+}
+
+/**
+ * Tells people that a source retracted an indicator they received: an in-app notification each (no
+ * e-mail template yet), pointing at an open task of theirs that carries it when there is one. The
+ * caller has already checked that each person could see the retracted submission. Idempotent per
+ * `dedupeKey`; the actor is never notified.
+ */
+export async function notifyIndicatorRetracted({
+  recipients,
+  title,
+  actor,
+  dedupeKey,
+}: {
+  recipients: { userId: string; organisationId: string; taskId?: string | null; taskTitle?: string | null }[]
+  title: string
+  actor?: { userId?: string; name?: string } | null
+  dedupeKey: string
+}) {
+  let notified = 0
+  for (const recipient of recipients) {
+    if (recipient.userId === actor?.userId) continue
+    try {
+      await NotificationModel.create({
+        organisationId: new Types.ObjectId(recipient.organisationId),
+        userId: new Types.ObjectId(recipient.userId),
+        event: 'indicator_retracted',
+        ...(recipient.taskId ? { taskId: new Types.ObjectId(recipient.taskId) } : {}),
+        title: (recipient.taskTitle ?? title).slice(0, 200),
+        actorName: actor?.name,
+        dedupeKey: `${dedupeKey}:${recipient.userId}`,
+        createdAt: new Date(),
+      })
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) continue
+      throw error
+    }
+    notified++
   }
   return notified
 }

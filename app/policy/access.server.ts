@@ -1,8 +1,10 @@
 import { Types, type QueryFilter } from 'mongoose'
 import { InitiativeModel } from '../../models/initiative'
-import type { Task } from '../../models/task'
+import type { IndicatorSubmission } from '../../models/indicator'
+import { OrganisationModel } from '../../models/organisation'
+import { TaskModel, type Task } from '../../models/task'
 import type { TlpLabel } from '~/domain/vocabulary'
-import { can, isCentre, type Viewer } from './permissions'
+import { can, isCentre, seesCommunityMaterial, type Viewer } from './permissions'
 
 /**
  * The one access function for tasks (and, through the same TLP rules, everything shared later):
@@ -115,5 +117,106 @@ export function initiativeAccessFilter(viewer: Viewer) {
   const branches: Record<string, unknown>[] = [{ participantIds: organisation, tlp: { $ne: 'RED' } }, { tlp: 'CLEAR' }]
   if (isCentre(viewer)) branches.push({ leadCentreId: organisation })
   if (viewer.organisationStatus === 'active') branches.push({ tlp: 'GREEN' })
+  return { $or: branches }
+}
+
+/**
+ * Indicators: the TLP table applied to each organisation's submission about a value.
+ *
+ * Only people holding `indicator:view` see any (not the operator, who sees no case content, nor the DPO's role alone).
+ *
+ * - CLEAR: every signed-in person of a centre or partner;
+ * - GREEN: active organisations past probation, and the source;
+ * - AMBER: the source, the organisations of the submission's initiative (lead and participants), the
+ *   organisations assigned a task that carries the indicator and, when the source is a partner, the
+ *   centres owning such tasks (`reach` says which these are);
+ * - AMBER+STRICT: the source and the centre it was shared with (the lead centre of its initiative);
+ * - RED: only the named people and the person who submitted it.
+ */
+export type SubmissionFacts = Pick<IndicatorSubmission, 'tlp'> & {
+  organisationId: unknown
+  submittedBy?: unknown
+  redRecipientIds?: unknown[] | null
+}
+
+export type SubmissionReach = {
+  /** Lead centre and participants of the submission's initiative. */
+  initiativeOrganisationIds: string[]
+  /** Assignees of (non-draft) tasks carrying the indicator, and their owning centres when the source is a partner. */
+  taskOrganisationIds: string[]
+  /** The centre an AMBER+STRICT submission was shared with; without it only the source sees one. */
+  initiativeLeadCentreId?: string | null
+}
+
+/** Whether the viewer may see one submission (or a sighting, with the sighting organisation as its source). */
+export function submissionSideFor(viewer: Viewer, submission: SubmissionFacts, facts: SubmissionReach): boolean {
+  if (viewer.isOperator || !can(viewer, 'indicator:view')) return false
+  const source = submission.organisationId === undefined || submission.organisationId === null ? '' : String(submission.organisationId)
+  const ours = source === viewer.organisationId
+  switch (submission.tlp) {
+    case 'CLEAR':
+      return true
+    case 'GREEN':
+      return ours || seesCommunityMaterial(viewer)
+    case 'AMBER':
+      return ours || facts.initiativeOrganisationIds.includes(viewer.organisationId) || facts.taskOrganisationIds.includes(viewer.organisationId)
+    case 'AMBER+STRICT':
+      return ours || (isCentre(viewer) && !!facts.initiativeLeadCentreId && facts.initiativeLeadCentreId === viewer.organisationId)
+    case 'RED':
+      return same(submission.submittedBy, viewer.userId) || (submission.redRecipientIds ?? []).some((id) => same(id, viewer.userId))
+    default:
+      return false
+  }
+}
+
+const tasksCarryingIndicators = 'tasks are read only for the indicator ids they carry, to compute TLP:AMBER reach'
+
+/** Ids of the indicators on the tasks assigned to the viewer's organisation (and, for a centre, on the tasks it owns). */
+async function indicatorIdsOnTasksOf(viewer: Viewer) {
+  const organisation = new Types.ObjectId(viewer.organisationId)
+  const collect = (rows: { indicatorIds?: unknown[] | null }[]) => [...new Set(rows.flatMap((row) => (row.indicatorIds ?? []).map(String)))]
+  const [assigned, owned] = await Promise.all([
+    TaskModel.find({ assigneeOrganisationId: organisation, status: { $ne: 'draft' }, indicatorIds: { $exists: true } })
+      .setOptions({ acrossOrganisations: tasksCarryingIndicators })
+      .select({ indicatorIds: 1 })
+      .lean(),
+    isCentre(viewer)
+      ? TaskModel.find({ ownerCentreId: organisation, indicatorIds: { $exists: true } })
+          .setOptions({ acrossOrganisations: tasksCarryingIndicators })
+          .select({ indicatorIds: 1 })
+          .lean()
+      : Promise.resolve([]),
+  ])
+  return { assigned: collect(assigned), owned: collect(owned) }
+}
+
+/**
+ * The same rules as a filter on indicator submissions, for lists, search and counts. Queries with it
+ * span organisations by design: pass `acrossOrganisations` with it.
+ */
+export async function visibleSubmissionFilter(viewer: Viewer): Promise<QueryFilter<IndicatorSubmission>> {
+  if (viewer.isOperator || !can(viewer, 'indicator:view')) return { _id: { $in: [] } }
+  const me = new Types.ObjectId(viewer.userId)
+  const organisation = new Types.ObjectId(viewer.organisationId)
+  const branches: QueryFilter<IndicatorSubmission>[] = [
+    { tlp: 'CLEAR' },
+    { organisationId: organisation, tlp: { $in: ['GREEN', 'AMBER', 'AMBER+STRICT'] } },
+    { tlp: 'RED', submittedBy: me },
+    { tlp: 'RED', redRecipientIds: me },
+  ]
+  if (seesCommunityMaterial(viewer)) branches.push({ tlp: 'GREEN' })
+  const [initiatives, led, onTasks] = await Promise.all([
+    initiativesOf(viewer),
+    isCentre(viewer) ? InitiativeModel.find({ leadCentreId: organisation }).select({ _id: 1 }).lean() : Promise.resolve([]),
+    indicatorIdsOnTasksOf(viewer),
+  ])
+  if (initiatives.length > 0) branches.push({ tlp: 'AMBER', initiativeId: { $in: initiatives } })
+  if (led.length > 0) branches.push({ tlp: 'AMBER+STRICT', initiativeId: { $in: led.map((row) => row._id) } })
+  if (onTasks.assigned.length > 0) branches.push({ tlp: 'AMBER', indicatorId: { $in: onTasks.assigned } })
+  if (onTasks.owned.length > 0) {
+    // A centre owning a task receives the partners' AMBER submissions about its indicators, not other centres'.
+    const centres = await OrganisationModel.find({ kind: 'national_centre' }).select({ _id: 1 }).lean()
+    branches.push({ tlp: 'AMBER', indicatorId: { $in: onTasks.owned }, organisationId: { $nin: centres.map((row) => row._id) } })
+  }
   return { $or: branches }
 }

@@ -7,8 +7,10 @@ import { TaskActions } from '~/components/task-detail-actions'
 import { TaskComments } from '~/components/task-detail-comments'
 import { TaskHeader } from '~/components/task-detail-header'
 import { ReportForm, ReportHistory } from '~/components/task-detail-report'
+import { TaskIndicators } from '~/components/task-indicators'
 import { TaskTimeline } from '~/components/task-detail-timeline'
 import { Panel, type TaskActionData } from '~/components/task-detail-ui'
+import { indicatorChains, indicatorsOfTask, linkIndicatorFromForm } from '~/indicators/indicators.server'
 import { CommentForm, ReportSubmission, TransitionForm } from '~/tasks/detail-forms.server'
 import { getTaskDetail } from '~/tasks/detail.server'
 import { addComment, loadTask, submitReport, TaskError, transitionTask } from '~/tasks/tasks.server'
@@ -22,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const task = await getTaskDetail(viewer, params.taskId ?? '').catch(hideMissing)
   // Cancelling asks for a second, explicit step; it is a page state, so it works without JavaScript.
   const confirming: 'cancel' | null = new URL(request.url).searchParams.get('confirm') === 'cancel' && task.transitions.includes('cancel') ? 'cancel' : null
-  return { title: task.title, task, confirming }
+  const indicators = { ...(await indicatorsOfTask(viewer, task)), chains: indicatorChains() }
+  return { title: task.title, task, confirming, indicators }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -77,6 +80,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
   }
 
+  if (intent === 'linkIndicator') {
+    const linked = await linkIndicatorFromForm(viewer, taskId, form, meta)
+    if (!linked.ok) return refused({ intent: null, transition: null, errors: linked.errors, values: linked.values }, linked.status)
+    return redirectWithToast(`${here}#indicators`, { kind: 'success', key: linked.key })
+  }
+
   return refused({ intent: null, transition: null, errors: { form: ['invalid'] }, values: {} }, 400)
 }
 
@@ -108,7 +117,7 @@ function taskRefusal(error: unknown, t: (key: string, options?: Record<string, u
 
 export default function TaskPage() {
   const { t } = useTranslation('task')
-  const { task, confirming } = useLoaderData<typeof loader>()
+  const { task, confirming, indicators } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   return (
     <div className="space-y-6">
@@ -132,6 +141,7 @@ export default function TaskPage() {
         </div>
         <div className="min-w-0 space-y-6">
           <TaskActions task={task} confirming={confirming} result={result} />
+          <TaskIndicators data={indicators} result={result} />
           <TaskTimeline items={task.timeline} />
         </div>
       </div>

@@ -14,8 +14,12 @@ export async function readForm(request: Request): Promise<FormData> {
   if (length > MAX_FORM_BYTES) throw data({ message: 'The form is too large.' }, { status: 413 })
   let formData: FormData
   try {
-    formData = await request.formData()
-  } catch {
+    const body = await readLimitedBody(request)
+    formData = await new Response(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer, {
+      headers: { 'content-type': request.headers.get('content-type') ?? '' },
+    }).formData()
+  } catch (error) {
+    if (isDataWithStatus(error, 413)) throw error
     throw data({ message: 'The form could not be read.' }, { status: 400 })
   }
   try {
@@ -27,6 +31,29 @@ export async function readForm(request: Request): Promise<FormData> {
     throw error
   }
   return formData
+}
+
+/** The body, refused past the limit even when it arrives in chunks without a declared length. */
+async function readLimitedBody(request: Request): Promise<Buffer> {
+  const reader = request.body?.getReader()
+  if (!reader) return Buffer.alloc(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_FORM_BYTES) {
+      await reader.cancel().catch(() => {})
+      throw data({ message: 'The form is too large.' }, { status: 413 })
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks)
+}
+
+function isDataWithStatus(error: unknown, status: number) {
+  return typeof error === 'object' && error !== null && (error as { init?: { status?: number } | null }).init?.status === status
 }
 
 /** Form values as a plain object for zod; repeated fields become arrays, files are dropped. */

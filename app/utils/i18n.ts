@@ -1,4 +1,5 @@
 import en_common from '~/locales/en/common.json'
+import en_indicators_io from '~/locales/en/indicators-io.json'
 import en_auth from '~/locales/en/auth.json'
 import en_partners from '~/locales/en/partners.json'
 import en_people from '~/locales/en/people.json'
@@ -9,7 +10,10 @@ import en_task from '~/locales/en/task.json'
 import en_tasks from '~/locales/en/tasks.json'
 import en_initiatives from '~/locales/en/initiatives.json'
 import en_reports from '~/locales/en/reports.json'
+import en_dpo from '~/locales/en/dpo.json'
+import en_indicators from '~/locales/en/indicators.json'
 import fr_common from '~/locales/fr/common.json'
+import fr_indicators_io from '~/locales/fr/indicators-io.json'
 import fr_auth from '~/locales/fr/auth.json'
 import fr_partners from '~/locales/fr/partners.json'
 import fr_people from '~/locales/fr/people.json'
@@ -20,7 +24,10 @@ import fr_task from '~/locales/fr/task.json'
 import fr_tasks from '~/locales/fr/tasks.json'
 import fr_initiatives from '~/locales/fr/initiatives.json'
 import fr_reports from '~/locales/fr/reports.json'
+import fr_dpo from '~/locales/fr/dpo.json'
+import fr_indicators from '~/locales/fr/indicators.json'
 import ru_common from '~/locales/ru/common.json'
+import ru_indicators_io from '~/locales/ru/indicators-io.json'
 import ru_auth from '~/locales/ru/auth.json'
 import ru_partners from '~/locales/ru/partners.json'
 import ru_people from '~/locales/ru/people.json'
@@ -31,6 +38,8 @@ import ru_task from '~/locales/ru/task.json'
 import ru_tasks from '~/locales/ru/tasks.json'
 import ru_initiatives from '~/locales/ru/initiatives.json'
 import ru_reports from '~/locales/ru/reports.json'
+import ru_dpo from '~/locales/ru/dpo.json'
+import ru_indicators from '~/locales/ru/indicators.json'
 
 export const supportedLanguages = ['en', 'fr', 'ru'] as const
 export type Language = (typeof supportedLanguages)[number]
@@ -39,11 +48,11 @@ export const fallbackLanguage: Language = 'en'
 /** Each language named in its own language, for the switcher. */
 export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ru: 'Русский' }
 
-export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'initiatives', 'reports'] as const
+export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'initiatives', 'reports', 'dpo', 'indicators-io', 'indicators'] as const
 export const resources = {
-  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, initiatives: en_initiatives, reports: en_reports },
-  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, initiatives: fr_initiatives, reports: fr_reports },
-  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, initiatives: ru_initiatives, reports: ru_reports },
+  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, initiatives: en_initiatives, reports: en_reports, dpo: en_dpo, 'indicators-io': en_indicators_io, indicators: en_indicators },
+  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, initiatives: fr_initiatives, reports: fr_reports, dpo: fr_dpo, 'indicators-io': fr_indicators_io, indicators: fr_indicators },
+  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, initiatives: ru_initiatives, reports: ru_reports, dpo: ru_dpo, 'indicators-io': ru_indicators_io, indicators: ru_indicators },
 }
 
 export const i18nConfig = {

@@ -1,5 +1,0 @@
-import { ComingSoon } from '~/components/coming-soon'
-
-export default function Section() {
-  return <ComingSoon titleKey="nav.indicators" />
-}
