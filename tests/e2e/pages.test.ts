@@ -100,7 +100,7 @@ async function visitAll(page: Page, paths: string[]) {
 const signedOutPages = ['/', '/login', '/apply', '/forgot-password', '/statistics']
 const pagesOf = (role: Role): string[] => {
   const common = ['/home', '/account', '/account/notifications', '/notifications', '/partners', `/partners/${ids.partner}`]
-  const work = ['/tasks', `/tasks/${ids.task}`, '/initiatives']
+  const work = ['/tasks', `/tasks/${ids.task}`, '/initiatives', '/indicators', '/indicators/new', '/indicators/import', '/indicators/export']
   const centreWork = [...work, '/tasks/new', '/tasks/templates', '/tasks/templates/new', '/initiatives/new', `/initiatives/${ids.initiative}`]
   switch (role) {
     case 'staff':
@@ -112,6 +112,7 @@ const pagesOf = (role: Role): string[] => {
     case 'admin':
       return [...common, ...work, '/people', '/people/invite', `/people/${ids.colleague.partner}`]
     case 'dpo':
+      return [...common, '/audit', '/dpo', '/dpo/retention', '/dpo/accesses']
     case 'platform_admin':
       return [...common, '/audit']
     default:
