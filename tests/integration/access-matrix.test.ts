@@ -342,15 +342,16 @@ const cases = (): Case[] => {
     ]),
 
     // Indicators
-    { file: 'indicators._index.tsx', method: 'loader', expect: row(L, OK, OK, OK, OK, OK, 403) },
+    // Indicators are case content: not for the DPO's role alone, nor the operator.
+    { file: 'indicators._index.tsx', method: 'loader', expect: row(L, OK, OK, 403, OK, OK, 403) },
     { file: 'indicators.new.tsx', method: 'loader', expect: row(L, OK, OK, 403, OK, OK, 403) },
     { file: 'indicators.new.tsx', method: 'action', body: () => ({ type: '' }), expect: row(L, OK, OK, 403, OK, OK, 403) },
     {
       file: 'indicators.$indicatorId.tsx',
       method: 'loader',
       targets: { own: own.indicator, other: other.indicator },
-      // P's AMBER statement in A's initiative: the source and the lead centre (its DPO too); Q's is nobody's business here.
-      expect: { own: row(L, OK, OK, OK, OK, OK, 403), other: row(L, 404, 404, 404, 404, 404, 403) },
+      // P's AMBER statement in A's initiative: the source and the lead centre; Q's is nobody's business here.
+      expect: { own: row(L, OK, OK, 403, OK, OK, 403), other: row(L, 404, 404, 403, 404, 404, 403) },
     },
     {
       file: 'indicators.$indicatorId.tsx',
@@ -358,7 +359,7 @@ const cases = (): Case[] => {
       note: 'unknown intent',
       targets: { own: own.indicator, other: other.indicator },
       body: () => ({ intent: 'nothing' }),
-      expect: { own: row(L, OK, OK, OK, OK, OK, 403), other: row(L, 404, 404, 404, 404, 404, 403) },
+      expect: { own: row(L, OK, OK, 403, OK, OK, 403), other: row(L, 404, 404, 403, 404, 404, 403) },
     },
     { file: 'indicators.export.tsx', method: 'loader', expect: row(L, OK, OK, 403, OK, OK, 403) },
     { file: 'indicators.export_.download.tsx', method: 'loader', expect: row(L, OK, OK, 403, OK, OK, 403) },
