@@ -31,7 +31,10 @@ export async function startSmtpSink({ dir }: { dir: string }) {
             text: parsed.text ?? '',
             receivedAt: receivedAt.toISOString(),
           }
-          fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(mail))
+          // Write then rename: a reader never sees a half-written message.
+          const file = path.join(dir, `${id}.json`)
+          fs.writeFileSync(`${file}.part`, JSON.stringify(mail))
+          fs.renameSync(`${file}.part`, file)
           callback()
         })
         .catch((error: Error) => callback(error))
@@ -55,7 +58,13 @@ export function readMailbox(dir: string, to?: string): ReceivedMail[] {
   return fs
     .readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
-    .map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ReceivedMail)
+    .flatMap((file) => {
+      try {
+        return [JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ReceivedMail]
+      } catch {
+        return []
+      }
+    })
     .filter((mail) => !to || mail.to.includes(to.toLowerCase()))
     .sort((a, b) => (a.id < b.id ? 1 : -1))
 }
