@@ -13,6 +13,9 @@ import { getLogger } from '~/utils/logger.server'
 
 export const streamTimeout = 5_000
 
+/** Requests that failed because the database was unreachable: answered 503, not 500. */
+const failedOnDatabase = new WeakSet<Request>()
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -20,6 +23,11 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  if (responseStatusCode === 500 && failedOnDatabase.has(request)) {
+    responseStatusCode = 503
+    responseHeaders.set('Retry-After', '5')
+    responseHeaders.set('Cache-Control', 'no-store')
+  }
   const instance = createInstance()
   const lng = await i18next.getLocale(request)
   await instance.use(initReactI18next).init({ ...i18nConfig, lng })
@@ -61,6 +69,9 @@ export default async function handleRequest(
 /** Every unexpected error of a loader, action or render lands in the request log with its URL. */
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return
-  if (isDatabaseUnavailableError(error)) noteDatabaseFailure()
+  if (isDatabaseUnavailableError(error)) {
+    noteDatabaseFailure()
+    failedOnDatabase.add(request)
+  }
   getLogger().error({ err: error, url: new URL(request.url).pathname }, 'request failed')
 }

@@ -63,6 +63,8 @@ taskSchema.index({ ownerCentreId: 1, statusChangedAt: -1, _id: -1 })
 taskSchema.index({ assigneeOrganisationId: 1, createdAt: -1, _id: -1 })
 taskSchema.index({ ownerCentreId: 1, createdAt: -1, _id: -1 })
 taskSchema.index({ initiativeId: 1, status: 1 })
+// The tasks that carry an indicator (indicator pages, retraction).
+taskSchema.index({ indicatorIds: 1 })
 taskSchema.index({ assignmentId: 1 })
 taskSchema.index({ status: 1, dueAt: 1 })
 taskSchema.plugin(organisationScoped, { paths: ['ownerCentreId', 'assigneeOrganisationId'] })

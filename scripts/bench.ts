@@ -8,7 +8,7 @@ import { importIndicatorsCsv } from '../app/indicators/import.server'
 import { connectDatabase, disconnectDatabase, ensureIndexes } from '../app/utils/db.server'
 import { BenchData, sizesFor } from './lib/bench-data'
 import { readsFor, time, type ReadKey } from './lib/bench-reads'
-import { writeBenchmarkDocs, type BenchRun, type ReadResult } from './lib/bench-docs'
+import { rewriteMarkdown, writeBenchmarkDocs, type BenchRun, type ReadResult } from './lib/bench-docs'
 import { scratchDatabase, type ScratchDatabase } from './lib/database'
 import { envNumber, machine, ms, pad, padEnd, thousands, type Percentiles } from './lib/stats'
 
@@ -22,7 +22,8 @@ import { envNumber, machine, ms, pad, padEnd, thousands, type Percentiles } from
  * function and as bare `mongodb` driver queries (the floor): BENCH_REPEAT (7) timed runs after a
  * warm-up, fewer (at least 3) when a read overruns BENCH_BUDGET_SECONDS (45).
  *
- * Writes docs/benchmarks.json (one entry per scale, replaced on a new run) and docs/benchmarks.md.
+ * Writes docs/benchmarks.json (one entry per scale, replaced on a new run) and docs/benchmarks.md;
+ * BENCH_RENDER_ONLY=1 only rewrites the Markdown from the JSON.
  * Runs on a fresh embedded database, or on MongoDB at BENCH_MONGODB_URI (a scratch database in it,
  * dropped afterwards). Exit code 0 when it ran (targets met or not: the document says), 1 if it failed.
  */
@@ -94,6 +95,10 @@ async function timeReads(data: BenchData, label: string) {
 }
 
 async function main(): Promise<number> {
+  if (process.env.BENCH_RENDER_ONLY === '1') {
+    console.info(`Wrote ${path.relative(process.cwd(), rewriteMarkdown(path.resolve('docs')))}`)
+    return 0
+  }
   let db: ScratchDatabase | undefined
   const started = Date.now()
   try {

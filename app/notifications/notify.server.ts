@@ -89,11 +89,12 @@ export async function notifyTask({
         dedupeKey: key,
         createdAt: new Date(),
       })
+      notified++
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) continue
-      throw error
+      if ((error as { code?: number }).code !== 11000) throw error
+      // Already notified, perhaps by a run that died before queueing the e-mail: queue it now.
+      // The outbox's own key (`mail:<key>`) makes this a no-op when the e-mail is already there.
     }
-    notified++
     const kind = mailKinds[event]
     if (!kind || (user.mutedEmailEvents ?? []).includes(event)) continue
     await sendTemplatedMail({
