@@ -10,6 +10,8 @@ const notificationSchema = new Schema(
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     event: { type: String, enum: notificationEvents, required: true },
     taskId: { type: Schema.Types.ObjectId, ref: 'Task' },
+    /** The indicator a notice is about (a retraction); shown only while the recipient may still open it. */
+    indicatorId: { type: String },
     title: { type: String, required: true, maxlength: 200 },
     actorName: { type: String },
     /** Makes a notification idempotent per person (a job run twice notifies once). */

@@ -17,6 +17,16 @@ const timelineEntrySchema = new Schema(
   { _id: false },
 )
 
+/** Why the owning centre must look at a task again (an indicator it carries was retracted by its source). */
+const reviewSchema = new Schema(
+  {
+    reason: { type: String, enum: ['indicator_retracted'], required: true },
+    indicatorId: { type: String },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+)
+
 /** A coordination task: owned by a centre, assigned to one organisation (optionally one person in it). */
 const taskSchema = new Schema(
   {
@@ -44,6 +54,8 @@ const taskSchema = new Schema(
     createdByName: { type: String },
     timeline: { type: [timelineEntrySchema], default: [] },
     indicatorIds: { type: [{ type: String, ref: 'Indicator' }], default: undefined },
+    /** Set when the task went back to its owning centre for review; the centre clears it (audited). */
+    needsReview: { type: reviewSchema },
   },
   { timestamps: true },
 )

@@ -7,6 +7,7 @@ import { suspendOrganisation } from '~/partners/suspension.server'
 import type { Viewer } from '~/policy/permissions'
 import { createTestOrganisation } from '../tests/factories/organisations'
 import { createTestUser } from '../tests/factories/users'
+import { seedDemoIndicators } from './seed-indicators'
 import { seedDemoTasks } from './seed-tasks'
 
 /** Every seeded person signs in with this password (and the TOTP code printed by `npm run demo:code`). */
@@ -167,8 +168,10 @@ export async function seedDemoData() {
   const lumenAdmin = accounts.find((a) => a.email === 'admin@lumen.example')
   if (lumenAdmin) people.set(lumenAdmin.email, { id: lumenUserId, organisationId: probation.id })
   ids.set('lumen', { id: probation.id, legalName: probation.legalName, kind: 'hotline_ngo' })
-  const tasks = await seedDemoTasks({ organisations: ids, people })
+  const seededTasks = await seedDemoTasks({ organisations: ids, people })
+  const indicators = await seedDemoIndicators(seededTasks)
+  const tasks = seededTasks.count
   const organisations = await countOrganisations()
-  await recordAudit({ action: 'system.demo_seeded', actor: { label: 'demo seed' }, details: { organisations, tasks } })
-  return { seeded: true as const, organisations, tasks, accounts }
+  await recordAudit({ action: 'system.demo_seeded', actor: { label: 'demo seed' }, details: { organisations, tasks, indicators } })
+  return { seeded: true as const, organisations, tasks, indicators, accounts }
 }

@@ -20,7 +20,7 @@ type Step =
   | { do: 'report'; actions: { type: ActionType; quantity: number; reference?: string; matchReasonCode?: '13' | '03'; note?: string }[] }
   | { do: 'comment'; body: string; visibility: 'shared' | 'internal'; by: 'centre' | 'partner' }
 
-type InitiativeKey = 'bright' | 'wallets' | 'hosting' | 'handles'
+export type InitiativeKey = 'bright' | 'wallets' | 'hosting' | 'handles'
 
 type SeedTask = {
   initiative?: InitiativeKey
@@ -365,6 +365,7 @@ export async function seedDemoTasks({
   }
 
   let count = 0
+  const taskIds = new Map<string, string>()
   for (const task of seedTasks) {
     const initiative = task.initiative ? initiatives.get(task.initiative) : undefined
     const owner = initiative?.lead ?? staff
@@ -379,6 +380,7 @@ export async function seedDemoTasks({
       initiativeId: initiative?.id,
     })
     const id = ids[0] as string
+    taskIds.set(task.title, id)
     const partner = partnerActor[task.partner] ? await viewerOf(partnerActor[task.partner] as string) : null
     for (const step of task.steps) {
       switch (step.do) {
@@ -420,5 +422,7 @@ export async function seedDemoTasks({
     }
     if (plan.status !== 'active') await changeInitiativeStatus(initiative.lead, initiative.id, plan.status)
   }
-  return count
+  return { count, initiatives: new Map([...initiatives].map(([key, { id }]) => [key, id])), tasks: taskIds, viewerOf }
 }
+
+export type SeededTasks = Awaited<ReturnType<typeof seedDemoTasks>>

@@ -52,6 +52,16 @@ export function TlpBadge({ tlp }: { tlp: TlpLabel }) {
   )
 }
 
+/** An open task back with its owning centre for review: an indicator it carries was retracted. */
+export function ReviewBadge() {
+  const { t } = useTranslation('tasks')
+  return (
+    <span className={`${pill} bg-amber-100 text-amber-950 ring-amber-400`} title={t('review.explain')}>
+      {t('review.badge')}
+    </span>
+  )
+}
+
 export function OverdueLabel({ days }: { days: number }) {
   const { t } = useTranslation('tasks')
   if (days <= 0) return null

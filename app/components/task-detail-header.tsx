@@ -1,5 +1,7 @@
-import { Link } from '@remix-run/react'
+import { Form, Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Button, CsrfInput, TextAreaField } from '~/components/forms'
+import { ReviewBadge } from '~/components/task-badges'
 import { linkClass, PriorityLabel, TaskStatusBadge, TlpBadge, useTaskDates } from '~/components/task-detail-ui'
 import type { TaskDetail } from '~/tasks/detail.server'
 
@@ -19,6 +21,8 @@ type HeaderTask = Pick<
   | 'initiative'
   | 'assignmentSize'
   | 'side'
+  | 'review'
+  | 'canClearReview'
 >
 
 /** Title, sharing label, state and the facts of a task: who owns it, who works it, by when. */
@@ -36,6 +40,7 @@ export function TaskHeader({ task }: { task: HeaderTask }) {
         <div className="flex flex-wrap items-center gap-2">
           <TlpBadge tlp={task.tlp} />
           <TaskStatusBadge status={task.status} />
+          {task.review ? <ReviewBadge /> : null}
         </div>
         <h1 className="text-2xl font-bold tracking-tight break-words">{task.title}</h1>
         <p className="text-sm text-slate-700">
@@ -79,10 +84,40 @@ export function TaskHeader({ task }: { task: HeaderTask }) {
           {task.createdByName ? t('header.createdBy', { name: task.createdByName, date: date(task.createdAt) }) : date(task.createdAt)}
         </Item>
       </dl>
+      {task.review ? <ReviewNotice task={task} /> : null}
       {task.assignmentSize ? (
         <p className="rounded-md border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900">{t('header.assignment', { count: task.assignmentSize })}</p>
       ) : null}
     </div>
+  )
+}
+
+/**
+ * The task came back to the owning centre: an indicator it carries was retracted by its source. The
+ * centre looks at the task again (the indicators panel marks the retracted one) and clears the flag.
+ */
+function ReviewNotice({ task }: { task: Pick<HeaderTask, 'id' | 'review' | 'canClearReview'> }) {
+  const { t } = useTranslation('task')
+  const { dateTime } = useTaskDates()
+  if (!task.review) return null
+  return (
+    <section aria-labelledby="review-heading" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+      <h2 id="review-heading" className="font-semibold">
+        {t('review.heading')}
+      </h2>
+      <p className="mt-1">
+        {t('review.explain')} <time dateTime={task.review.at}>{t('review.since', { date: dateTime(task.review.at) })}</time>
+      </p>
+      {task.canClearReview ? (
+        <Form method="post" action={`/tasks/${task.id}/review`} className="mt-3 space-y-3">
+          <CsrfInput />
+          <TextAreaField name="note" label={t('review.note')} rows={2} maxLength={2000} />
+          <Button type="submit" variant="secondary">
+            {t('review.clear')}
+          </Button>
+        </Form>
+      ) : null}
+    </section>
   )
 }
 

@@ -15,7 +15,9 @@ export function TaskTimeline({ items }: { items: TimelineItem[] }) {
             <span aria-hidden="true" className="absolute top-1.5 -left-[1.4rem] h-2.5 w-2.5 rounded-full bg-slate-400" />
             <p className="text-sm">
               <span className="font-medium text-slate-900">{t(`timeline.transitions.${item.transition}`, { defaultValue: item.transition })}</span>
-              {item.from ? (
+              {item.from && item.from === item.to ? (
+                <span className="text-slate-600"> {t('timeline.unchanged', { status: t(`statuses.${item.to}`) })}</span>
+              ) : item.from ? (
                 <span className="text-slate-600"> {t('timeline.change', { from: t(`statuses.${item.from}`), to: t(`statuses.${item.to}`) })}</span>
               ) : (
                 <span className="text-slate-600"> {t('timeline.start', { to: t(`statuses.${item.to}`) })}</span>

@@ -1,6 +1,6 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { OverdueLabel, PriorityBadge, TaskStatusBadge, TlpBadge, useTaskDate } from './task-badges'
+import { OverdueLabel, PriorityBadge, ReviewBadge, TaskStatusBadge, TlpBadge, useTaskDate } from './task-badges'
 import { defaultTaskSortDirection, taskListHref, type TaskListState, type TaskRow, type TaskSort } from '~/tasks/forms'
 
 export const taskLinkClass =
@@ -97,6 +97,7 @@ export function TaskListTable({ rows, state, selectable }: { rows: TaskRow[]; st
                 </Link>
                 <span className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600">
                   <TlpBadge tlp={row.tlp} />
+                  {row.needsReview ? <ReviewBadge /> : null}
                   {row.assignment ? (
                     <Link to={taskListHref({ ...state, status: [], assignment: row.assignment.id })} className="underline underline-offset-2 hover:text-slate-900">
                       {t('list.assignment', { position: row.assignment.position, size: row.assignment.size })}

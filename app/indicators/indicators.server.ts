@@ -48,6 +48,7 @@ import {
 import { notifyIndicatorRetracted } from '~/notifications/notify.server'
 import { initiativesOf, submissionSideFor, taskSideFor, visibleSubmissionFilter, type SubmissionReach } from '~/policy/access.server'
 import { can, type Viewer } from '~/policy/permissions'
+import { returnTasksForReview } from '~/tasks/review.server'
 import { loadTask } from '~/tasks/tasks.server'
 import { containsCardNumber } from '~/utils/card-numbers'
 import { claimOnce } from '~/utils/claims.server'
@@ -55,6 +56,7 @@ import { getEnv, sessionSecret } from '~/utils/env.server'
 import { parseForm, type FieldErrors } from '~/utils/forms.server'
 import type { RequestMeta } from '~/utils/request.server'
 import { safeText } from '~/utils/text-schemas'
+import { emitWebhookEvent } from '~/webhooks/emit.server'
 
 /**
  * The read side of indicators and the few changes a source or a receiver makes afterwards: detail,
@@ -732,13 +734,20 @@ async function ownSubmission(viewer: Viewer, id: string) {
 }
 
 /**
- * The source takes its statement back, with a reason (audited). Everyone who received it hears of it:
- * the people of the organisations that recorded sightings and of those on the tasks carrying it —
- * each only if they could see this submission. Open linked tasks are listed on the indicator page.
+ * The source takes its statement back, with a reason (audited). Everyone who received it hears of it,
+ * each only if they could see this submission (the TLP access function decides, person by person):
+ *
+ * - the organisations that recorded sightings of the value: their working people;
+ * - the organisations assigned an open task carrying it: their people who may see that task;
+ * - the centres owning such tasks: the task's creator and the centre's coordinators. Those open tasks
+ *   go back to the owning centre for review (a flag on the task; the partner's state is unchanged),
+ *   when that centre could see the statement or made it.
+ *
+ * Each receiving organisation's systems get an `indicator.retracted` webhook with what it may see.
  */
 export async function retractSubmission(viewer: Viewer, id: string, raw: { reason: string }, meta?: RequestMeta, now = new Date()) {
   const why = reasonInput.parse(raw.reason)
-  const { own, ctx, indicator } = await ownSubmission(viewer, id)
+  const { own, ctx, indicator, submissions } = await ownSubmission(viewer, id)
   if (!(await claimOnce(`indicator-submission:${own._id}@${own.updatedAt.getTime()}`))) throw new IndicatorError('conflict')
   await IndicatorSubmissionModel.updateOne(
     { _id: own._id, organisationId: own.organisationId },
@@ -746,29 +755,79 @@ export async function retractSubmission(viewer: Viewer, id: string, raw: { reaso
   )
   await recordAudit({ action: 'indicator.retracted', actor: actorOf(viewer), target: { kind: 'indicator', id }, meta, details: { submissionId: own._id, reason: why } })
 
-  const recipients = await receiversOf(own, ctx)
+  const { people, organisations } = await receiversOf(own, ctx)
+  const source = String(own.organisationId)
+  // A TLP:RED statement reached named people only: the flag goes only where one of them owns the task.
+  const centreReceived = (task: LinkedTaskDoc) =>
+    own.tlp === 'RED'
+      ? people.some((person) => person.taskId === String(task._id) && person.organisationId === String(task.ownerCentreId))
+      : String(task.ownerCentreId) === source || organisations.has(String(task.ownerCentreId))
+  const forReview = ctx.tasks.filter((task) => carries(task, id) && isOpenStatus(task.status) && centreReceived(task))
+  const tasksForReview = await returnTasksForReview({ taskIds: forReview.map((task) => String(task._id)), indicatorId: id, at: now })
   const notified = await notifyIndicatorRetracted({
-    recipients,
+    recipients: people,
+    indicatorId: id,
     title: indicator.type,
     actor: { userId: viewer.userId, name: viewer.organisationName },
     dedupeKey: `indicator:${own._id}:retracted:${now.getTime()}`,
   })
-  return { notified }
+  const personal = isPersonalType(indicator.type) || submissions.some((submission) => submission.personal)
+  const webhooks = retractionWebhooks(own, indicator, personal, [...organisations], { at: now, reason: why })
+  for (const webhook of webhooks) await emitWebhookEvent(webhook)
+  return { notified, tasksForReview: tasksForReview.length, organisations: organisations.size }
 }
 
-/** The people who received a submission: sighting organisations and those on linked tasks, who may see it. */
-async function receiversOf(submission: SubmissionDoc, ctx: ReachContext) {
+/**
+ * The `indicator.retracted` webhook of each receiving organisation, with only what it may see: a
+ * TLP:RED statement reaches named people, never an organisation's systems, so those get the id and the
+ * label alone; personal data never travels without a stated purpose, so its value is left out.
+ */
+export function retractionWebhooks(
+  submission: Pick<SubmissionDoc, '_id' | 'tlp'>,
+  indicator: Pick<IndicatorDoc, '_id' | 'type' | 'normalised' | 'chain' | 'untraceable'>,
+  personal: boolean,
+  organisationIds: string[],
+  { at, reason }: { at: Date; reason: string },
+) {
+  const data: Record<string, unknown> =
+    submission.tlp === 'RED'
+      ? { indicatorId: indicator._id, tlp: submission.tlp }
+      : {
+          indicatorId: indicator._id,
+          type: indicator.type,
+          tlp: submission.tlp,
+          ...(personal ? { personal: true } : { value: displayOf(indicator.type, indicator.normalised), ...(indicator.chain ? { chain: indicator.chain } : {}) }),
+          retractedAt: at.toISOString(),
+          reason,
+        }
+  return organisationIds.map((organisationId) => ({
+    event: 'indicator.retracted' as const,
+    organisationId,
+    data,
+    dedupeKey: `indicator.retracted:${submission._id}:${at.getTime()}:${organisationId}`,
+  }))
+}
+
+type Receiver = { userId: string; organisationId: string; taskId: string | null; taskTitle: string | null }
+
+/**
+ * Who received a submission and may see it: people to notify (each with the open task that concerns
+ * them, if any) and the organisations, other than the source, with at least one such person.
+ */
+async function receiversOf(submission: SubmissionDoc, ctx: ReachContext): Promise<{ people: Receiver[]; organisations: Set<string> }> {
+  const source = String(submission.organisationId)
   const sightings = await SightingModel.find({ indicatorId: submission.indicatorId })
     .setOptions({ acrossOrganisations: ACROSS })
     .select({ organisationId: 1 })
     .lean()
+  const sighted = new Set(sightings.map((s) => String(s.organisationId)))
   const onTasks = ctx.tasks.filter((task) => carries(task, submission.indicatorId))
+  const openTasks = onTasks.filter((task) => isOpenStatus(task.status))
   const organisationIds = new Set([
-    ...sightings.map((s) => String(s.organisationId)),
+    ...sighted,
     ...onTasks.flatMap((task) => [...(task.status !== 'draft' ? [String(task.assigneeOrganisationId)] : []), String(task.ownerCentreId)]),
   ])
-  organisationIds.delete(String(submission.organisationId))
-  if (organisationIds.size === 0) return []
+  if (organisationIds.size === 0) return { people: [], organisations: new Set() }
   const ids = [...organisationIds].map((orgId) => new Types.ObjectId(orgId))
   const [organisations, people] = await Promise.all([
     OrganisationModel.find({ _id: { $in: ids }, status: { $in: ['active', 'probation'] } })
@@ -781,13 +840,11 @@ async function receiversOf(submission: SubmissionDoc, ctx: ReachContext) {
   ])
   const byId = new Map(organisations.map((org) => [String(org._id), org]))
   const reach = reachOfSubmission(submission, ctx)
-  const openTaskOf = (orgId: string) =>
-    onTasks.find(
-      (task) => isOpenStatus(task.status) && ((task.status !== 'draft' && String(task.assigneeOrganisationId) === orgId) || String(task.ownerCentreId) === orgId),
-    )
-  return people.flatMap((person) => {
+  const receiving = new Set<string>()
+  const receivers: Receiver[] = []
+  for (const person of people) {
     const org = byId.get(String(person.organisationId))
-    if (!org) return []
+    if (!org) continue
     const asViewer: Viewer = {
       userId: String(person._id),
       name: person.name,
@@ -799,10 +856,20 @@ async function receiversOf(submission: SubmissionDoc, ctx: ReachContext) {
       organisationStatus: org.status as OrganisationStatus,
       isOperator: Boolean(org.isOperator),
     }
-    if (!submissionSideFor(asViewer, submission, reach)) return []
-    const task = openTaskOf(asViewer.organisationId)
-    return [{ userId: asViewer.userId, organisationId: asViewer.organisationId, taskId: task ? String(task._id) : null, taskTitle: task?.title ?? null }]
-  })
+    if (!submissionSideFor(asViewer, submission, reach)) continue
+    const orgId = asViewer.organisationId
+    if (orgId !== source) receiving.add(orgId)
+    const mine = (task: LinkedTaskDoc) => {
+      const side = taskSideFor(asViewer, task)
+      if (side === 'centre') return String(task.createdBy) === asViewer.userId || asViewer.roles.includes('coordinator')
+      return side === 'partner'
+    }
+    const tasks = openTasks.filter(mine)
+    for (const task of tasks) receivers.push({ userId: asViewer.userId, organisationId: orgId, taskId: String(task._id), taskTitle: task.title })
+    // Without a task of their own, the people of an organisation that recorded a sighting still hear of it.
+    if (tasks.length === 0 && orgId !== source && sighted.has(orgId)) receivers.push({ userId: asViewer.userId, organisationId: orgId, taskId: null, taskTitle: null })
+  }
+  return { people: receivers, organisations: receiving }
 }
 
 /**

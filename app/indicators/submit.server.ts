@@ -433,11 +433,15 @@ async function checkReferences(rows: ValidRow[], viewer: Viewer): Promise<{ vali
 export async function submitIndicatorBatch(
   viewer: Viewer,
   rows: IndicatorRow[],
-  { meta, source, auditDetails }: { meta?: RequestMeta; source: BatchSource; auditDetails?: Record<string, unknown> },
+  {
+    meta,
+    source,
+    auditDetails,
+    now = new Date(),
+  }: { meta?: RequestMeta; source: BatchSource; auditDetails?: Record<string, unknown>; /** The clock (the demo seed tells older stories). */ now?: Date },
 ): Promise<BatchResult> {
   if (!canSubmitIndicators(viewer)) throw new IndicatorSubmitError('forbidden')
   const started = Date.now()
-  const now = new Date()
   const rejected: RejectedRow[] = []
   const checked: ValidRow[] = []
   rows.forEach((row, index) => {

@@ -16,7 +16,10 @@ async function translator(language: Language) {
   ) => string
 }
 
-/** Message kinds; each has `mail:<kind>.subject` and `mail:<kind>.body` in every locale. */
+/**
+ * Message kinds; each has `mail:<kind>.subject` and `mail:<kind>.body` in every locale. A kind may also
+ * have variants chosen by i18next's `context` param (`indicatorRetracted.body_task` when `context: 'task'`).
+ */
 export type MailKind =
   | 'invitation'
   | 'passwordReset'
@@ -32,6 +35,7 @@ export type MailKind =
   | 'taskDueSoon'
   | 'taskOverdue'
   | 'indicatorReviewDue'
+  | 'indicatorRetracted'
 
 /** Renders a message in the recipient's language and puts it in the outbox. */
 export async function sendTemplatedMail({

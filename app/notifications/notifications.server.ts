@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { NotificationModel } from '../../models/notification'
 import { TaskModel, type Task } from '../../models/task'
 import { notificationEvents, type NotificationEvent } from '~/domain/vocabulary'
+import { IndicatorError, loadIndicatorFor } from '~/indicators/indicators.server'
 import { initiativesOf, taskSideFor } from '~/policy/access.server'
 import type { Viewer } from '~/policy/permissions'
 
@@ -57,6 +58,8 @@ export type NotificationRow = {
   read: boolean
   /** Null when the viewer may no longer see the task: then neither its title nor its actor is shown. */
   task: { id: string; title: string; actorName: string | null } | null
+  /** The indicator a notice is about (a retraction), only while the viewer may still open its page. */
+  indicator: { id: string; actorName: string | null } | null
 }
 
 export type NotificationPage = { notifications: NotificationRow[]; next: string | null }
@@ -83,6 +86,23 @@ async function visibleTasks(viewer: Viewer, taskIds: Types.ObjectId[]) {
   return visible
 }
 
+/**
+ * Indicators among `ids` whose page the viewer may still open, asked of `loadIndicatorFor` (the TLP
+ * access function) at read time: a relabelled, deleted or no longer shared indicator gets no link.
+ */
+async function openableIndicators(viewer: Viewer, ids: string[]) {
+  const openable = new Set<string>()
+  for (const id of ids) {
+    try {
+      await loadIndicatorFor(viewer, id)
+      openable.add(id)
+    } catch (error) {
+      if (!(error instanceof IndicatorError && error.code === 'notFound')) throw error
+    }
+  }
+  return openable
+}
+
 /** One page of the viewer's notifications, newest first, paged by (createdAt, _id). */
 export async function listNotifications(viewer: Viewer, query: NotificationListQuery): Promise<NotificationPage> {
   const cursor = decodeCursor(query.after)
@@ -93,11 +113,12 @@ export async function listNotifications(viewer: Viewer, query: NotificationListQ
   })
     .sort({ createdAt: -1, _id: -1 })
     .limit(NOTIFICATIONS_PAGE_SIZE + 1)
-    .select({ event: 1, taskId: 1, actorName: 1, createdAt: 1, readAt: 1 })
+    .select({ event: 1, taskId: 1, indicatorId: 1, actorName: 1, createdAt: 1, readAt: 1 })
     .lean()
   const page = rows.slice(0, NOTIFICATIONS_PAGE_SIZE)
   const taskIds = [...new Map(page.flatMap((row) => (row.taskId ? [[String(row.taskId), row.taskId]] : []))).values()]
-  const visible = await visibleTasks(viewer, taskIds)
+  const indicatorIds = [...new Set(page.flatMap((row) => (row.indicatorId ? [row.indicatorId] : [])))]
+  const [visible, indicators] = await Promise.all([visibleTasks(viewer, taskIds), openableIndicators(viewer, indicatorIds)])
   const last = page[page.length - 1]
   return {
     notifications: page.map((row) => {
@@ -108,6 +129,7 @@ export async function listNotifications(viewer: Viewer, query: NotificationListQ
         createdAt: row.createdAt.toISOString(),
         read: Boolean(row.readAt),
         task: task && row.taskId ? { id: String(row.taskId), title: task.title, actorName: row.actorName ?? null } : null,
+        indicator: row.indicatorId && indicators.has(row.indicatorId) ? { id: row.indicatorId, actorName: row.actorName ?? null } : null,
       }
     }),
     next: rows.length > NOTIFICATIONS_PAGE_SIZE && last ? encodeCursor(last.createdAt, last._id) : null,

@@ -5,6 +5,7 @@ import { UserModel } from '../../models/user'
 import type { NotificationEvent } from '~/domain/vocabulary'
 import { sendTemplatedMail, type MailKind } from '~/mail/messages.server'
 import { publicUrl } from '~/utils/env.server'
+import { emitTaskWebhook } from '~/webhooks/domain-events.server'
 
 type TaskForNotice = Pick<Task, 'ownerCentreId' | 'assigneeOrganisationId' | 'assigneeUserId' | 'tlp' | 'createdBy' | 'title'> & {
   _id: Types.ObjectId | string
@@ -14,7 +15,7 @@ type TaskForNotice = Pick<Task, 'ownerCentreId' | 'assigneeOrganisationId' | 'as
 /** Who hears of an event: the partner side, the centre side (creator), or the centre's coordinators. */
 export type Audience = 'partner' | 'centre' | 'coordinators'
 
-/** The e-mail copy of each event; events without one (an indicator retracted) are in-app only. */
+/** The e-mail copy of each task event (an indicator retracted has its own, see `notifyIndicatorRetracted`). */
 const mailKinds: Partial<Record<NotificationEvent, MailKind>> = {
   assigned: 'taskAssigned',
   acknowledged: 'taskAcknowledged',
@@ -105,45 +106,83 @@ export async function notifyTask({
       params: { title: task.title, link: `${publicUrl()}/tasks/${String(task._id)}`, actor: actor?.name ?? '' },
     })
   }
+  // The organisation's own systems hear of it too (webhooks), whoever of its people was notified.
+  if (audience === 'partner') {
+    await emitTaskWebhook({ event, taskId: String(task._id), assigneeOrganisationId: String(task.assigneeOrganisationId), dedupeKey })
+  }
   return notified
 }
 
 /**
- * Tells people that a source retracted an indicator they received: an in-app notification each (no
- * e-mail template yet), pointing at an open task of theirs that carries it when there is one. The
- * caller has already checked that each person could see the retracted submission. Idempotent per
- * `dedupeKey`; the actor is never notified.
+ * Tells people that a source retracted an indicator they received: an in-app notification each, one per
+ * open task of theirs that carries it, or one without a task (then it points at the indicator), and an
+ * e-mail copy unless they muted `indicator_retracted`. The e-mail never carries the indicator's value
+ * (it leaves the portal): only the task's title, or that it is an indicator they recorded, and a link.
+ * The caller has already checked that each person could see the retracted submission (and the task).
+ * Idempotent per `dedupeKey` (in-app and e-mail alike); the actor is never notified.
  */
 export async function notifyIndicatorRetracted({
   recipients,
+  indicatorId,
   title,
   actor,
   dedupeKey,
 }: {
   recipients: { userId: string; organisationId: string; taskId?: string | null; taskTitle?: string | null }[]
+  indicatorId?: string | null
   title: string
   actor?: { userId?: string; name?: string } | null
   dedupeKey: string
 }) {
+  const wanted = recipients.filter((recipient) => recipient.userId !== actor?.userId)
+  if (wanted.length === 0) return 0
+  const people = await UserModel.find({
+    _id: { $in: [...new Set(wanted.map((recipient) => recipient.userId))].map((id) => new Types.ObjectId(id)) },
+    organisationId: { $in: [...new Set(wanted.map((recipient) => recipient.organisationId))].map((id) => new Types.ObjectId(id)) },
+    status: 'active',
+  })
+    .select({ email: 1, locale: 1, mutedEmailEvents: 1, organisationId: 1 })
+    .lean()
+  const byId = new Map(people.map((person) => [String(person._id), person]))
   let notified = 0
-  for (const recipient of recipients) {
-    if (recipient.userId === actor?.userId) continue
+  for (const recipient of wanted) {
+    // One notice per person and task: a centre owning two open tasks that carry it hears of both.
+    const key = `${dedupeKey}:${recipient.userId}${recipient.taskId ? `:${recipient.taskId}` : ''}`
     try {
       await NotificationModel.create({
         organisationId: new Types.ObjectId(recipient.organisationId),
         userId: new Types.ObjectId(recipient.userId),
         event: 'indicator_retracted',
         ...(recipient.taskId ? { taskId: new Types.ObjectId(recipient.taskId) } : {}),
+        ...(indicatorId ? { indicatorId } : {}),
         title: (recipient.taskTitle ?? title).slice(0, 200),
         actorName: actor?.name,
-        dedupeKey: `${dedupeKey}:${recipient.userId}`,
+        dedupeKey: key,
         createdAt: new Date(),
       })
+      notified++
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) continue
-      throw error
+      if ((error as { code?: number }).code !== 11000) throw error
+      // Already notified, perhaps by a run that died before queueing the e-mail: queue it now.
+      // The outbox's own key (`mail:<key>`) makes this a no-op when the e-mail is already there.
     }
-    notified++
+    const person = byId.get(recipient.userId)
+    if (!person || String(person.organisationId) !== recipient.organisationId) continue
+    if ((person.mutedEmailEvents ?? []).includes('indicator_retracted')) continue
+    const link = recipient.taskId ? `/tasks/${recipient.taskId}` : indicatorId ? `/indicators/${indicatorId}` : null
+    if (!link) continue
+    await sendTemplatedMail({
+      to: person.email,
+      kind: 'indicatorRetracted',
+      locale: person.locale,
+      dedupeKey: `mail:${key}`,
+      params: {
+        // The task's title when there is a task; never the indicator's value.
+        ...(recipient.taskId ? { context: 'task', title: recipient.taskTitle ?? '' } : { title: '' }),
+        link: `${publicUrl()}${link}`,
+        actor: actor?.name ?? '',
+      },
+    })
   }
   return notified
 }

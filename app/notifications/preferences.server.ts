@@ -6,9 +6,9 @@ import { can, isCentre, type Viewer } from '~/policy/permissions'
 import type { RequestMeta } from '~/utils/request.server'
 
 /** What the partner side hears of (see `notifyTask` audiences in notify.server.ts). */
-const partnerEvents: readonly NotificationEvent[] = ['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due']
+const partnerEvents: readonly NotificationEvent[] = ['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due', 'indicator_retracted']
 /** What the centre side hears of; coordinators also receive the overdue escalations. */
-const centreEvents: readonly NotificationEvent[] = ['acknowledged', 'declined', 'reported', 'commented', 'review_due']
+const centreEvents: readonly NotificationEvent[] = ['acknowledged', 'declined', 'reported', 'commented', 'review_due', 'indicator_retracted']
 
 /** The events this person can receive at all, in the vocabulary's order; the page offers only these. */
 export function notificationEventsFor(viewer: Viewer): NotificationEvent[] {

@@ -157,7 +157,14 @@ function NotificationItem({ notification, here }: { notification: NotificationRo
   const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
     new Date(notification.createdAt),
   )
-  const { task } = notification
+  const { task, indicator } = notification
+  const linkClass = `break-words underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700 ${
+    notification.read ? 'text-slate-800' : 'font-semibold text-slate-900'
+  }`
+  // A retraction without a task of the viewer's points at the indicator; nothing is shown that the viewer may no longer see.
+  const hidden = notification.event === 'indicator_retracted' ? 'hiddenIndicator' : 'hiddenTask'
+  const label = task ? task.title : indicator ? t('page.retractedIndicator') : t(`page.${hidden}`)
+  const actorName = task?.actorName ?? indicator?.actorName ?? null
   return (
     <li className={`flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between ${notification.read ? '' : 'border-l-4 border-sky-600 bg-sky-50'}`}>
       <div className="min-w-0 space-y-1">
@@ -171,23 +178,30 @@ function NotificationItem({ notification, here }: { notification: NotificationRo
             {t(`events.${notification.event}`)}
           </span>
           {task ? (
-            <Link
-              to={`/tasks/${task.id}`}
-              className={`break-words underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700 ${
-                notification.read ? 'text-slate-800' : 'font-semibold text-slate-900'
-              }`}
-            >
+            <Link to={`/tasks/${task.id}`} className={linkClass}>
               {task.title}
             </Link>
+          ) : indicator ? (
+            <Link to={`/indicators/${indicator.id}`} className={linkClass}>
+              {label}
+            </Link>
           ) : (
-            <span className="italic text-slate-600" title={t('page.hiddenTaskHint')}>
-              {t('page.hiddenTask')}
+            <span className="italic text-slate-600" title={t(`page.${hidden}Hint`)}>
+              {label}
             </span>
           )}
         </p>
         <p className="flex flex-wrap gap-x-3 text-sm text-slate-600">
-          {task?.actorName ? <span>{t('page.by', { actor: task.actorName })}</span> : null}
+          {actorName ? <span>{t('page.by', { actor: actorName })}</span> : null}
           <time dateTime={notification.createdAt}>{t('page.time', { date: time })}</time>
+          {task && indicator ? (
+            <Link
+              to={`/indicators/${indicator.id}`}
+              className="underline underline-offset-2 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700"
+            >
+              {t('page.viewIndicator')}
+            </Link>
+          ) : null}
         </p>
       </div>
       {notification.read ? null : (
@@ -196,7 +210,7 @@ function NotificationItem({ notification, here }: { notification: NotificationRo
           <input type="hidden" name="intent" value="read" />
           <input type="hidden" name="id" value={notification.id} />
           <input type="hidden" name="redirectTo" value={here} />
-          <Button type="submit" variant="secondary" className="px-3 py-1 text-xs" aria-label={t('page.markReadFor', { title: task?.title ?? t('page.hiddenTask') })}>
+          <Button type="submit" variant="secondary" className="px-3 py-1 text-xs" aria-label={t('page.markReadFor', { title: label })}>
             {t('page.markRead')}
           </Button>
         </Form>

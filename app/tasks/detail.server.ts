@@ -5,6 +5,7 @@ import { TaskModel } from '../../models/task'
 import { UserModel } from '../../models/user'
 import { canTransition, transitionPermission, transitionsFrom } from './lifecycle'
 import { renderTaskMarkdown } from './markdown.server'
+import { canClearReview, isReviewStep, reviewOf } from './review.server'
 import { listComments, loadTask } from './tasks.server'
 import type { ActionType, TaskPriority, TaskStatus, TlpLabel } from '~/domain/vocabulary'
 import { can, type Viewer } from '~/policy/permissions'
@@ -15,7 +16,7 @@ const DAY = 24 * 60 * 60 * 1000
 const awaitingPartner: readonly TaskStatus[] = ['assigned', 'acknowledged', 'in_progress', 'returned']
 
 /** Who made a timeline step, as the viewer may know it. */
-export type ActorSide = 'centre' | 'partner' | 'other'
+export type ActorSide = 'centre' | 'partner' | 'other' | 'system'
 
 export type TimelineItem = {
   at: string
@@ -116,9 +117,12 @@ export async function getTaskDetail(viewer: Viewer, taskId: string, now = new Da
 
   const submittedVersions = reports.filter((report) => String(report.assigneeOrganisationId) === assigneeId).map((report) => report.version)
   let reportSteps = 0
-  const timeline: TimelineItem[] = task.timeline.map((entry) => {
+  // Review steps (an indicator retracted, the review cleared) concern the owning centre only.
+  const steps = side === 'centre' ? task.timeline : task.timeline.filter((entry) => !isReviewStep(entry.transition))
+  const timeline: TimelineItem[] = steps.map((entry) => {
     const actorOrganisation = idOf(entry.actorOrganisationId)
-    const actorSide: ActorSide = actorOrganisation === ownerId ? 'centre' : actorOrganisation === assigneeId ? 'partner' : 'other'
+    const actorSide: ActorSide =
+      actorOrganisation === null ? 'system' : actorOrganisation === ownerId ? 'centre' : actorOrganisation === assigneeId ? 'partner' : 'other'
     // Partners read what the centre and their own organisation did; a previous assignee stays anonymous.
     const readable = side === 'centre' || (side === 'partner' && actorSide !== 'other')
     return {
@@ -164,6 +168,8 @@ export async function getTaskDetail(viewer: Viewer, taskId: string, now = new Da
     assignmentSize: groupSize > 1 ? groupSize : null,
     descriptionHtml: renderTaskMarkdown(task.description ?? ''),
     side,
+    review: reviewOf(task, side),
+    canClearReview: side === 'centre' && canClearReview(viewer),
     transitions,
     canReport,
     canComment: side !== 'observer',

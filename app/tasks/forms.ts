@@ -94,6 +94,8 @@ export type TaskRow = {
   assignment: { id: string; position: number; size: number } | null
   /** Whether the viewer may acknowledge it from the list. */
   acknowledgeable: boolean
+  /** Back with the owning centre for review (an indicator it carries was retracted); centre lists only. */
+  needsReview: boolean
 }
 
 export type BulkRefusal = 'notFound' | 'forbidden' | 'illegalTransition' | 'conflict' | 'reasonRequired' | 'invalidAssignee'

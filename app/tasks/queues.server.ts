@@ -210,6 +210,7 @@ const LIST_FIELDS = {
   assigneeUserId: 1,
   assignmentId: 1,
   initiativeId: 1,
+  needsReview: 1,
 } as const
 
 type TaskDoc = {
@@ -226,6 +227,7 @@ type TaskDoc = {
   assigneeUserId?: Types.ObjectId | null
   assignmentId?: Types.ObjectId | null
   initiativeId?: Types.ObjectId | null
+  needsReview?: { at?: Date | null } | null
 }
 
 const readTasks = (filter: Filter, sort: Record<string, 1 | -1>, limit: number) =>
@@ -404,6 +406,7 @@ async function toRows(viewer: Viewer, view: TaskView, scope: Scope, docs: TaskDo
       initiative: doc.initiativeId && initiativeTitle ? { id: String(doc.initiativeId), title: initiativeTitle } : null,
       assignment: owned && doc.assignmentId && group ? { id: String(doc.assignmentId), position: group.indexOf(id) + 1, size: group.length } : null,
       acknowledgeable: !owned && canWork && doc.status === 'assigned',
+      needsReview: owned && Boolean(doc.needsReview?.at),
     }
   })
 }

@@ -3,9 +3,11 @@ import mongoose from 'mongoose'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { getViewer } from '~/auth/guards.server'
 import { tlpLabels, type TlpLabel } from '~/domain/vocabulary'
-import { linkIndicatorToTask } from '~/indicators/indicators.server'
+import { exportIndicators } from '~/indicators/export.server'
+import { linkIndicatorToTask, retractSubmission } from '~/indicators/indicators.server'
 import { submitIndicatorBatch } from '~/indicators/submit.server'
 import { createInitiative, inviteParticipants, respondToInvitation } from '~/initiatives/initiatives.server'
+import { listNotifications } from '~/notifications/notifications.server'
 import { submissionSideFor, visibleSubmissionFilter } from '~/policy/access.server'
 import { loader as detailLoader } from '~/routes/indicators.$indicatorId'
 import { loader as listLoader } from '~/routes/indicators._index'
@@ -16,7 +18,8 @@ import { body, collection, member } from './partners-support'
 
 /**
  * The TLP matrix of indicators: every label × every kind of viewer × every path that could show a
- * submission (list, search, detail, "also seen by"). One submitter (a partner taking part in the
+ * submission (list, search, detail, statements, "also seen by" count, CSV and STIX exports, and the
+ * notification of a retraction). One submitter (a partner taking part in the
  * centre's initiative) labels one value per label; the centre puts them on a task for another
  * partner. Each cell is checked against the table in DESIGN.md; the test reports every mismatch.
  */
@@ -166,7 +169,49 @@ describe('the TLP matrix of indicators', () => {
         if (page.page.detail.alsoSeenBy !== (expected[viewer][tlp] ? 2 : 1)) mismatches.push(`alsoSeenBy count for ${viewer}/${tlp}: ${page.page.detail.alsoSeenBy}`)
       }
     }
-    expect(cells).toHaveLength(viewers.length * tlpLabels.length * 5)
+
+    // Exports: CSV (by indicator id) and STIX (by the value in the pattern), each as the viewer would download it.
+    for (const viewer of viewers) {
+      const who = people[viewer].viewer
+      const csv = await exportIndicators(who, { format: 'csv', purpose: 'investigation' })
+      const stix = await exportIndicators(who, { format: 'stix', purpose: 'investigation' })
+      const csvIds = new Set(csv.body.split(/\r?\n/).map((line) => line.split(',')[0]))
+      for (const tlp of tlpLabels) {
+        check('exportCsv', viewer, tlp, csvIds.has(aloneIds.get(tlp) ?? ''))
+        check('exportStix', viewer, tlp, stix.body.includes(`'${aloneValue(tlp)}'`))
+      }
+    }
+
+    // Notification: every viewer's organisation had received each value (a sighting of it, recorded
+    // before its labels were set), then the source retracts one label at a time; only those who may
+    // see the retracted statement hear of it.
+    const viewerOrganisations = [...new Set(viewers.map((viewer) => people[viewer].viewer.organisationId))]
+    await collection('sightings').insertMany(
+      [...aloneIds.values()].flatMap((indicatorId) =>
+        viewerOrganisations.map((organisationId) => ({
+          indicatorId,
+          organisationId: new mongoose.Types.ObjectId(organisationId),
+          kind: 'seen',
+          at: new Date(Date.now() - 86_400_000),
+          count: 1,
+          tlp: 'AMBER',
+          createdAt: new Date(),
+        })),
+      ),
+    )
+    const heard = async (viewer: ViewerName) =>
+      (await listNotifications(people[viewer].viewer, { show: 'all' })).notifications.filter((n) => n.event === 'indicator_retracted').length
+    for (const tlp of tlpLabels) {
+      const before = new Map<ViewerName, number>()
+      for (const viewer of viewers) before.set(viewer, await heard(viewer))
+      await retractSubmission(source.viewer, aloneIds.get(tlp) ?? '', { reason: `Withdrawn for the ${tlp} test` })
+      for (const viewer of viewers) check('notification', viewer, tlp, (await heard(viewer)) > (before.get(viewer) ?? 0))
+    }
+
+    const paths = new Set(cells.map((cell) => cell.split('/')[0]))
+    expect([...paths]).toEqual(['list', 'search', 'detail', 'statements', 'alsoSeenBy', 'exportCsv', 'exportStix', 'notification'])
+    expect(cells).toHaveLength(viewers.length * tlpLabels.length * paths.size)
+    console.info(`indicator TLP matrix: ${tlpLabels.length} labels × ${viewers.length} viewers × ${paths.size} paths = ${cells.length} cells, ${mismatches.length} mismatches`)
     expect(mismatches).toEqual([])
   })
 

@@ -301,7 +301,7 @@ describe('e-mail preferences', () => {
     const w = await world()
     const client = await signedInClient(w.member)
     const page = await preferencesLoader(routeArgs(get('/account/notifications', client)))
-    expect(page.preferences.map((p) => p.event)).toEqual(['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due'])
+    expect(page.preferences.map((p) => p.event)).toEqual(['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due', 'indicator_retracted'])
     expect(page.preferences.every((p) => p.email)).toBe(true)
 
     const html = await render('/account/notifications', client, { pattern: 'account/notifications', loader: preferencesLoader, Component: PreferencesPage })
@@ -312,7 +312,7 @@ describe('e-mail preferences', () => {
 
     // Everything but "assigned" stays on.
     const saved = await call(() =>
-      preferencesAction(routeArgs(post('/account/notifications', client, { email: ['verified', 'returned', 'commented', 'due_soon', 'review_due'] }))),
+      preferencesAction(routeArgs(post('/account/notifications', client, { email: ['verified', 'returned', 'commented', 'due_soon', 'review_due', 'indicator_retracted'] }))),
     )
     expect((saved as Response).status).toBe(302)
     const user = await collection('users').findOne({ _id: oid(w.member.id) })
@@ -333,9 +333,9 @@ describe('e-mail preferences', () => {
     const coordinator = await createTestUser({ organisationId: w.centre.id, roles: ['coordinator'] })
     const dpo = await createTestUser({ organisationId: w.centre.id, roles: ['dpo'] })
     const coordinatorPage = await preferencesLoader(routeArgs(get('/account/notifications', await signedInClient(coordinator))))
-    expect(coordinatorPage.preferences.map((p) => p.event)).toEqual(['acknowledged', 'declined', 'reported', 'commented', 'overdue', 'review_due'])
+    expect(coordinatorPage.preferences.map((p) => p.event)).toEqual(['acknowledged', 'declined', 'reported', 'commented', 'overdue', 'review_due', 'indicator_retracted'])
     const staffPage = await preferencesLoader(routeArgs(get('/account/notifications', await signedInClient(w.staff))))
-    expect(staffPage.preferences.map((p) => p.event)).toEqual(['acknowledged', 'declined', 'reported', 'commented', 'review_due'])
+    expect(staffPage.preferences.map((p) => p.event)).toEqual(['acknowledged', 'declined', 'reported', 'commented', 'review_due', 'indicator_retracted'])
     const dpoClient = await signedInClient(dpo)
     const html = await render('/account/notifications', dpoClient, { pattern: 'account/notifications', loader: preferencesLoader, Component: PreferencesPage })
     expect(html).toContain('Your roles receive no task notifications')
@@ -346,7 +346,7 @@ describe('e-mail preferences', () => {
     const client = await signedInClient(w.admin)
     await call(() => preferencesAction(routeArgs(post('/account/notifications', client, {}))))
     const off = await collection('users').findOne({ _id: oid(w.admin.id) })
-    expect(off?.mutedEmailEvents).toEqual(['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due'])
+    expect(off?.mutedEmailEvents).toEqual(['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due', 'indicator_retracted'])
 
     const forged = await call(() => preferencesAction(routeArgs(post('/account/notifications', client, { email: 'assigned' }, { csrf: false }))))
     expect((forged as Response).status).toBe(403)
@@ -354,9 +354,9 @@ describe('e-mail preferences', () => {
     expect(unknown).not.toBeInstanceOf(Response)
     expect((unknown as unknown as { init: { status: number } }).init.status).toBe(400)
     const still = await collection('users').findOne({ _id: oid(w.admin.id) })
-    expect(still?.mutedEmailEvents).toHaveLength(6)
+    expect(still?.mutedEmailEvents).toHaveLength(7)
 
-    await call(() => preferencesAction(routeArgs(post('/account/notifications', client, { email: ['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due'] }))))
+    await call(() => preferencesAction(routeArgs(post('/account/notifications', client, { email: ['assigned', 'verified', 'returned', 'commented', 'due_soon', 'review_due', 'indicator_retracted'] }))))
     const on = await collection('users').findOne({ _id: oid(w.admin.id) })
     expect(on?.mutedEmailEvents).toEqual([])
   })
