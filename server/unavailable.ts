@@ -1,4 +1,5 @@
 import type express from 'express'
+import { problemBody } from '../app/api/problem.server'
 import { databaseUnavailable } from '../app/utils/db.server'
 import { fallbackLanguage, isLanguage, resources, type Language } from '../app/utils/i18n'
 
@@ -24,9 +25,7 @@ export function unavailableWhileDatabaseDown(): express.RequestHandler {
         res.status(503).set('Retry-After', '5').set('Cache-Control', 'no-store')
         const copy = resources[languageOf(req)].common.errors['503']
         if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json') {
-          res.type('application/problem+json').send(
-            JSON.stringify({ type: 'https://portal.invalid/problems/unavailable', title: copy.title, status: 503, detail: copy.body }),
-          )
+          res.type('application/problem+json').send(JSON.stringify(problemBody(503, 'service-unavailable', copy.body)))
           return
         }
         const lang = languageOf(req)

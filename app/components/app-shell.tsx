@@ -28,6 +28,7 @@ const sections: { to: string; key: string; permission?: Permission }[] = [
   { to: '/people', key: 'nav.people', permission: 'user:manage' },
   { to: '/audit', key: 'nav.audit', permission: 'audit:read' },
   { to: '/dpo', key: 'nav.dpo', permission: 'dpo:view' },
+  { to: '/integrations', key: 'nav.integrations', permission: 'integration:manage' },
 ]
 
 export function AppShell({

@@ -27,6 +27,8 @@ export const permissionRoles = {
   'initiative:manage': ['staff', 'coordinator'],
   'initiative:respond': ['member', 'admin', 'staff', 'coordinator'],
   'initiative:overview': ['coordinator'],
+  // API keys and webhooks: a partner's systems act for the organisation (issue: partner API).
+  'integration:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof permissionRoles

@@ -18,6 +18,8 @@ const schema = z
     MAIL_FROM: z.string().min(3).default('Payment Channel Partnership <no-reply@portal.invalid>'),
     PROBATION_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     DEMO_MAILBOX_DIR: z.string().min(1).optional(),
+    /** Calls one API key may make per minute (per app server). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

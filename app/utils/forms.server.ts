@@ -35,6 +35,13 @@ export async function readForm(request: Request): Promise<FormData> {
 
 /** The body, refused past the limit even when it arrives in chunks without a declared length. */
 async function readLimitedBody(request: Request): Promise<Buffer> {
+  const body = await readBodyUpTo(request, MAX_FORM_BYTES)
+  if (!body) throw data({ message: 'The form is too large.' }, { status: 413 })
+  return body
+}
+
+/** A request body of at most `limit` bytes, or null past it (checked as the chunks arrive). */
+export async function readBodyUpTo(request: Request, limit: number): Promise<Buffer | null> {
   const reader = request.body?.getReader()
   if (!reader) return Buffer.alloc(0)
   const chunks: Uint8Array[] = []
@@ -43,9 +50,9 @@ async function readLimitedBody(request: Request): Promise<Buffer> {
     const { done, value } = await reader.read()
     if (done) break
     size += value.byteLength
-    if (size > MAX_FORM_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => {})
-      throw data({ message: 'The form is too large.' }, { status: 413 })
+      return null
     }
     chunks.push(value)
   }

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+/**
+ * Pieces shared by the endpoints' schemas: they validate requests and, through the OpenAPI document,
+ * describe requests and responses.
+ */
+
+export const isoDateTime = z.iso.datetime({ offset: true }).describe('An ISO 8601 date and time, e.g. 2026-11-29T10:00:00Z')
+
+export const limitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(200)
+  .default(50)
+  .describe('How many items per page (1–200, default 50)')
+
+export const nextParam = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .optional()
+  .describe('The `next` value of the previous page, to read the page after it')
+
+export const updatedSinceParam = isoDateTime.optional().describe('Only items changed at or after this time (a delta feed: pass the time of your last sync)')
+
+/** A page of items in a stable order, with the cursor of the page after it (null at the end). */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    next: z.string().nullable().describe('Pass as `next` to read the following page; null when this is the last'),
+  })
+
+export const mongoId = z
+  .string()
+  .regex(/^[a-f\d]{24}$/i)
+  .describe('An identifier of 24 hexadecimal characters')
+
+/** Opaque keyset cursors: the sort value and the id of the last item of a page. */
+export function encodeCursor(at: Date, id: string) {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
+}
+
+const cursorShape = z.tuple([z.iso.datetime(), z.string().min(1).max(200)])
+export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  if (!cursor) return null
+  try {
+    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    return parsed.success ? { at: new Date(parsed.data[0]), id: parsed.data[1] } : null
+  } catch {
+    return null
+  }
+}
