@@ -22,6 +22,7 @@ import { can, isCentre, type Viewer } from '~/policy/permissions'
 import { safeText } from '~/tasks/tasks.server'
 import { claimOnce } from '~/utils/claims.server'
 import type { RequestMeta } from '~/utils/request.server'
+import { emitInitiativeUpdated } from '~/webhooks/domain-events.server'
 
 export class InitiativeError extends Error {
   override name = 'InitiativeError'
@@ -141,6 +142,7 @@ export async function addStatusUpdate(viewer: Viewer, initiativeId: string, raw:
     $push: { updates: { at: new Date(), authorUserId: viewer.userId, authorName: viewer.name, text: input.text, health: input.health } },
   })
   await recordAudit({ action: 'initiative.status_update', actor: actorOf(viewer), target: { kind: 'initiative', id: initiativeId }, meta, details: { health: input.health } })
+  await emitInitiativeUpdated(initiativeId)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,6 +336,7 @@ export async function updateInitiativeDetails(viewer: Viewer, initiativeId: stri
       ...(input.tlp !== previousTlp ? { tlpFrom: previousTlp, tlpTo: input.tlp, tlpLowered: lowered, tlpReason: input.tlpReason ?? null } : {}),
     },
   })
+  await emitInitiativeUpdated(initiativeId)
   return changed
 }
 
@@ -350,6 +353,7 @@ export async function changeInitiativeStatus(viewer: Viewer, initiativeId: strin
     meta,
     details: { from: initiative.status, to: next },
   })
+  await emitInitiativeUpdated(initiativeId)
   return true
 }
 
@@ -373,6 +377,7 @@ export async function setMilestoneDone(viewer: Viewer, initiativeId: string, mil
     meta,
     details: { milestone: milestoneId },
   })
+  await emitInitiativeUpdated(initiativeId)
   return true
 }
 
