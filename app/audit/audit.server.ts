@@ -89,13 +89,28 @@ export function hashAuditEvent(event: Hashable) {
   return crypto.createHash('sha256').update(body).digest('hex')
 }
 
+/** The last link this process wrote or read: the next event usually goes right after it. */
+let head: { _id: unknown; seq: number; hash: string } | null = null
+/** This process appends one event at a time, so its own writers never race each other. */
+let queue: Promise<unknown> = Promise.resolve()
+
 /**
- * Appends one event to the chain. Concurrent writers race for the next sequence number; the unique
- * index on `seq` lets exactly one win and the others retry on top of it.
+ * Appends one event to the chain. The unique index on `seq` lets exactly one writer take each number:
+ * this process tries the number after the last link it knows (no read needed), and when another
+ * server took it meanwhile, reads the real end of the chain and retries on top of it.
  */
-export async function recordAudit(input: AuditInput): Promise<void> {
+export function recordAudit(input: AuditInput): Promise<void> {
+  const run = queue.then(() => appendAudit(input))
+  queue = run.catch(() => {})
+  return run
+}
+
+async function appendAudit(input: AuditInput): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const last = await AuditEventModel.findOne({}).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean()
+    // The remembered head is a guess, checked by `_id` (a log emptied under us forgets it); a guess
+    // that another server overtook fails on the unique `seq`, and the real end is read.
+    const known = attempt === 0 && head && (await AuditEventModel.exists({ _id: head._id })) ? head : null
+    const last = known ?? (await AuditEventModel.findOne({}).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean())
     const event: Hashable = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date(),
@@ -111,15 +126,23 @@ export async function recordAudit(input: AuditInput): Promise<void> {
       details: scrub(input.details),
       prevHash: last?.hash ?? GENESIS,
     }
+    const hash = hashAuditEvent(event)
     try {
-      await AuditEventModel.create({ ...event, outcome: input.outcome ?? 'success', hash: hashAuditEvent(event) })
+      const created = await AuditEventModel.create({ ...event, outcome: input.outcome ?? 'success', hash })
+      head = { _id: created._id, seq: event.seq, hash }
       return
     } catch (error) {
+      head = null
       if ((error as { code?: number }).code !== 11000) throw error
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
     }
   }
   throw new Error('Could not append to the audit log: too much contention')
+}
+
+/** Forgets the remembered end of the chain (tests that rewrite the log directly). */
+export function forgetAuditHead() {
+  head = null
 }
 
 export type ChainReport =

@@ -123,3 +123,11 @@ export const indicatorStatuses = ['active', 'retracted', 'expired'] as const
 export const sightingKinds = ['seen', 'processed', 'matched', 'no_match'] as const
 
 export const accessPurposes = ['investigation', 'disruption', 'verification', 'data_protection_review', 'other'] as const
+
+/** Events a partner's systems can subscribe to with a webhook (partner API). */
+export const webhookEvents = ['task.assigned', 'task.returned', 'task.due_soon', 'indicator.retracted', 'initiative.updated'] as const
+export type WebhookEvent = (typeof webhookEvents)[number]
+
+/** What an API key may do; a key never does more than its organisation's own rights either. */
+export const apiScopes = ['tasks:read', 'tasks:write', 'reports:write', 'initiatives:read', 'indicators:read', 'indicators:write', 'sightings:write'] as const
+export type ApiScope = (typeof apiScopes)[number]

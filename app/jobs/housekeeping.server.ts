@@ -1,15 +1,16 @@
 import { runTaskReminders, sweepReminderLeases } from './reminders.server'
 import { runDailyRetention } from './retention.server'
-import { startOutboxWorker } from '~/mail/outbox.server'
+import { startOutboxWorker, sweepSentMail } from '~/mail/outbox.server'
 import { promoteFinishedProbations } from '~/partners/applications.server'
 import { getLogger } from '~/utils/logger.server'
 import { sweepRateLimits } from '~/utils/rate-limit.server'
+import { startWebhookWorker, sweepWebhookRecords } from '~/webhooks/deliver.server'
 
 const MINUTE = 60 * 1000
 const HOUR = 60 * MINUTE
 
 /**
- * Background work of an app server: mail delivery, probation ends, expired rate-limit windows and the
+ * Background work of an app server: mail and webhook delivery, probation ends, expired rate-limit windows and the
  * task reminders. Plain timers, not a scheduler library: the well-kept MongoDB-backed ones (Agenda,
  * Pulse) lock jobs with conditional findOneAndUpdate, which is not atomic on FerretDB (see
  * docs/decisions/0003-atomic-claims.md). Every server ticks; the reminder job's lease per 5-minute slot
@@ -17,12 +18,17 @@ const HOUR = 60 * MINUTE
  */
 export function startBackgroundJobs() {
   const stopOutbox = startOutboxWorker()
+  const stopWebhooks = startWebhookWorker()
   const housekeeping = async () => {
     try {
       const promoted = await promoteFinishedProbations()
       const swept = await sweepRateLimits()
       const leases = await sweepReminderLeases()
-      if (promoted || swept || leases) getLogger().info({ promoted, swept, leases }, 'housekeeping')
+      // Sent mail older than a week leaves the outbox, which every delivery pass scans.
+      const sentMail = await sweepSentMail()
+      // Finished webhook deliveries past retention, and spent attempt claims.
+      const webhooks = await sweepWebhookRecords()
+      if (promoted || swept || leases || sentMail || webhooks) getLogger().info({ promoted, swept, leases, sentMail, webhooks }, 'housekeeping')
     } catch (error) {
       getLogger().warn({ err: error }, 'housekeeping failed')
     }
@@ -56,6 +62,7 @@ export function startBackgroundJobs() {
   reminderTimer.unref()
   return () => {
     stopOutbox()
+    stopWebhooks()
     clearInterval(timer)
     clearInterval(reminderTimer)
   }

@@ -1,18 +1,29 @@
 import crypto from 'node:crypto'
+import type { Types } from 'mongoose'
 import nodemailer, { type Transporter } from 'nodemailer'
+import { ClaimModel } from '../../models/claim'
 import { OutboxMessageModel } from '../../models/outbox-message'
 import { getEnv } from '~/utils/env.server'
-import { claimOnce } from '~/utils/claims.server'
+import { claimAll, claimOnce } from '~/utils/claims.server'
 import { getLogger } from '~/utils/logger.server'
 
 const MAX_ATTEMPTS = 8
 const LEASE_MS = 60_000
+/** How long sent messages stay in the outbox before `sweepSentMail` removes them. */
+export const SENT_RETENTION_MS = 7 * 24 * 60 * 60_000
+
+const attemptKey = (id: Types.ObjectId | string, attempt: number) => `outbox:${String(id)}:${attempt}`
+/** Tombstone of a dedupe key whose message was sent and swept: queueing the key again is a no-op. */
+const sentMailKey = (dedupeKey: string) => `outbox-sent:${dedupeKey}`
 
 export type MailInput = { to: string; subject: string; text: string; kind: string; dedupeKey?: string }
 
 /** Puts a message in the outbox; the worker delivers it. The same `dedupeKey` never queues twice. */
 export async function enqueueMail(input: MailInput) {
   const dedupeKey = input.dedupeKey ?? crypto.randomUUID()
+  // Sent long ago and swept: still a duplicate. (A sweep racing this call is caught by the delivery
+  // pass, which drops a message whose key has a tombstone.)
+  if (input.dedupeKey && (await ClaimModel.exists({ _id: sentMailKey(dedupeKey) }))) return { queued: false as const }
   try {
     await OutboxMessageModel.create({ ...input, dedupeKey, status: 'pending', nextAttemptAt: new Date() })
   } catch (error) {
@@ -45,50 +56,64 @@ function transporter(): Transporter | null {
 }
 
 /**
- * Delivers due messages one by one. Each is claimed with a lease first, so several app servers (or
- * overlapping runs) never send the same message twice; a crashed sender's lease simply runs out.
+ * Delivers due messages. One query per pass reads a batch of due messages (on FerretDB every filter
+ * other than `_id` equality scans the collection, so the pass reads it once, not once per message);
+ * each message's attempt is then claimed with `claimOnce` (a unique insert), so several app servers (or
+ * overlapping passes) never send the same attempt twice; a crashed sender's lease simply runs out.
+ * A message whose dedupe key was already sent and swept (`sweepSentMail`) is dropped, not sent again.
  */
 export async function deliverOutbox({ limit = 50 } = {}) {
   const mailer = transporter()
-  if (!mailer) return { sent: 0, failed: 0 }
+  if (!mailer) return { sent: 0, failed: 0, dropped: 0, more: false }
+  const now = new Date()
+  const due = await OutboxMessageModel.find({
+    $or: [
+      { status: 'pending', nextAttemptAt: { $lte: now } },
+      { status: 'sending', leaseUntil: { $lt: now } },
+    ],
+  })
+    .sort({ nextAttemptAt: 1, _id: 1 })
+    .limit(limit)
+    .lean()
+  if (due.length === 0) return { sent: 0, failed: 0, dropped: 0, more: false }
+  // Tombstones of swept messages, looked up by `_id` in one query for the whole batch.
+  const spent = new Set(
+    (await ClaimModel.find({ _id: { $in: due.map((message) => sentMailKey(message.dedupeKey)) } }).select({ _id: 1 }).lean()).map((row) =>
+      String(row._id),
+    ),
+  )
   let sent = 0
   let failed = 0
-  for (let i = 0; i < limit; i++) {
-    const now = new Date()
-    const candidates = await OutboxMessageModel.find({
-      $or: [
-        { status: 'pending', nextAttemptAt: { $lte: now } },
-        { status: 'sending', leaseUntil: { $lt: now } },
-      ],
-    })
-      .sort({ nextAttemptAt: 1 })
-      .limit(5)
-      .lean()
-    // Each attempt of each message is claimed once: two workers never send the same attempt.
-    let message: (typeof candidates)[number] | undefined
-    for (const candidate of candidates) {
-      if (await claimOnce(`outbox:${String(candidate._id)}:${candidate.attempts}`)) {
-        message = { ...candidate, attempts: candidate.attempts + 1 }
-        break
-      }
+  let dropped = 0
+  for (const candidate of due) {
+    const key = attemptKey(candidate._id, candidate.attempts)
+    if (!(await claimOnce(key))) {
+      await recoverOrphanedAttempt(candidate, key)
+      continue
     }
-    if (message) {
-      await OutboxMessageModel.updateOne(
-        { _id: message._id },
-        { $set: { status: 'sending', attempts: message.attempts, leaseUntil: new Date(now.getTime() + LEASE_MS) } },
-      )
+    if (spent.has(sentMailKey(candidate.dedupeKey))) {
+      await OutboxMessageModel.deleteOne({ _id: candidate._id, attempts: candidate.attempts })
+      dropped++
+      continue
     }
-    if (!message) break
+    const attempts = candidate.attempts + 1
+    // The claim makes this attempt ours; the condition only confirms that the batch read is not stale
+    // (the message still exists and has not moved on to another attempt).
+    const marked = await OutboxMessageModel.updateOne(
+      { _id: candidate._id, attempts: candidate.attempts, status: { $in: ['pending', 'sending'] } },
+      { $set: { status: 'sending', attempts, leaseUntil: new Date(Date.now() + LEASE_MS) } },
+    )
+    if (marked.matchedCount === 0) continue
     try {
-      await mailer.sendMail({ from: getEnv().MAIL_FROM, to: message.to, subject: message.subject, text: message.text })
-      await OutboxMessageModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: new Date() }, $unset: { leaseUntil: 1 } })
+      await mailer.sendMail({ from: getEnv().MAIL_FROM, to: candidate.to, subject: candidate.subject, text: candidate.text })
+      await OutboxMessageModel.updateOne({ _id: candidate._id }, { $set: { status: 'sent', sentAt: new Date() }, $unset: { leaseUntil: 1 } })
       sent++
     } catch (error) {
       failed++
-      const giveUp = message.attempts >= MAX_ATTEMPTS
-      const backoffMs = Math.min(2 ** message.attempts * 5_000, 60 * 60_000)
+      const giveUp = attempts >= MAX_ATTEMPTS
+      const backoffMs = Math.min(2 ** attempts * 5_000, 60 * 60_000)
       await OutboxMessageModel.updateOne(
-        { _id: message._id },
+        { _id: candidate._id },
         {
           $set: {
             status: giveUp ? 'failed' : 'pending',
@@ -98,10 +123,50 @@ export async function deliverOutbox({ limit = 50 } = {}) {
           $unset: { leaseUntil: 1 },
         },
       )
-      getLogger().warn({ messageId: String(message._id), attempts: message.attempts, giveUp }, 'mail delivery failed')
+      getLogger().warn({ messageId: String(candidate._id), attempts, giveUp }, 'mail delivery failed')
     }
   }
-  return { sent, failed }
+  // A full batch where something moved on may have more due messages behind it.
+  return { sent, failed, dropped, more: due.length === limit && sent + failed + dropped > 0 }
+}
+
+/**
+ * A sender that died between claiming attempt `n` and marking the message `sending` leaves it
+ * `pending` with `attempts: n` and the claim taken, so nobody could ever claim it again. It never sent
+ * (sending comes after the mark), so once the claim is older than two leases the message moves on to
+ * attempt `n + 1`, which the next pass claims as usual. Doing this twice concurrently is harmless.
+ */
+async function recoverOrphanedAttempt(candidate: { _id: Types.ObjectId; attempts: number; status: string }, key: string) {
+  if (candidate.status !== 'pending') return
+  const claim = await ClaimModel.findOne({ _id: key }).lean()
+  if (!claim || claim.at.getTime() > Date.now() - 2 * LEASE_MS) return
+  await OutboxMessageModel.updateOne({ _id: candidate._id, attempts: candidate.attempts, status: 'pending' }, { $set: { attempts: candidate.attempts + 1 } })
+}
+
+/**
+ * Housekeeping: deletes messages sent more than `olderThanMs` ago, with their attempt claims, so the
+ * outbox (which the delivery pass scans) holds only recent mail instead of everything ever sent. A
+ * tombstone claim per dedupe key (`outbox-sent:<key>`, looked up by `_id`) is written first, so a
+ * caller that queues the same key again later (the overdue reminder re-queues on every scan) stays a
+ * no-op. Returns how many messages were removed.
+ */
+export async function sweepSentMail({ now = new Date(), olderThanMs = SENT_RETENTION_MS, batch = 500 } = {}) {
+  const cutoff = new Date(now.getTime() - olderThanMs)
+  let removed = 0
+  for (;;) {
+    const rows = await OutboxMessageModel.find({ status: 'sent', sentAt: { $lt: cutoff } })
+      .select({ _id: 1, dedupeKey: 1, attempts: 1 })
+      .limit(batch)
+      .lean()
+    if (rows.length === 0) break
+    await claimAll(rows.map((row) => sentMailKey(row.dedupeKey)))
+    await OutboxMessageModel.deleteMany({ _id: { $in: rows.map((row) => row._id) } })
+    const attemptKeys = rows.flatMap((row) => Array.from({ length: row.attempts + 1 }, (_, attempt) => attemptKey(row._id, attempt)))
+    await ClaimModel.deleteMany({ _id: { $in: attemptKeys } })
+    removed += rows.length
+    if (rows.length < batch) break
+  }
+  return removed
 }
 
 let running: Promise<unknown> | null = null
@@ -113,6 +178,9 @@ export function kickDelivery() {
     return
   }
   running = deliverOutbox()
+    .then((result) => {
+      if (result.more) again = true
+    })
     .catch((error: unknown) => getLogger().warn({ err: error }, 'outbox pass failed'))
     .finally(() => {
       running = null

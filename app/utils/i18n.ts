@@ -40,6 +40,15 @@ import ru_initiatives from '~/locales/ru/initiatives.json'
 import ru_reports from '~/locales/ru/reports.json'
 import ru_dpo from '~/locales/ru/dpo.json'
 import ru_indicators from '~/locales/ru/indicators.json'
+import en_webhooks from '~/locales/en/webhooks.json'
+import fr_webhooks from '~/locales/fr/webhooks.json'
+import ru_webhooks from '~/locales/ru/webhooks.json'
+import en_developers from '~/locales/en/developers.json'
+import fr_developers from '~/locales/fr/developers.json'
+import ru_developers from '~/locales/ru/developers.json'
+import en_api from '~/locales/en/api.json'
+import fr_api from '~/locales/fr/api.json'
+import ru_api from '~/locales/ru/api.json'
 
 export const supportedLanguages = ['en', 'fr', 'ru'] as const
 export type Language = (typeof supportedLanguages)[number]
@@ -48,11 +57,11 @@ export const fallbackLanguage: Language = 'en'
 /** Each language named in its own language, for the switcher. */
 export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ru: 'Русский' }
 
-export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'initiatives', 'reports', 'dpo', 'indicators-io', 'indicators'] as const
+export const namespaces = ['common', 'auth', 'partners', 'people', 'audit', 'mail', 'notifications', 'task', 'tasks', 'initiatives', 'reports', 'dpo', 'indicators-io', 'indicators', 'webhooks', 'api', 'developers'] as const
 export const resources = {
-  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, initiatives: en_initiatives, reports: en_reports, dpo: en_dpo, 'indicators-io': en_indicators_io, indicators: en_indicators },
-  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, initiatives: fr_initiatives, reports: fr_reports, dpo: fr_dpo, 'indicators-io': fr_indicators_io, indicators: fr_indicators },
-  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, initiatives: ru_initiatives, reports: ru_reports, dpo: ru_dpo, 'indicators-io': ru_indicators_io, indicators: ru_indicators },
+  en: { common: en_common, auth: en_auth, partners: en_partners, people: en_people, audit: en_audit, mail: en_mail, notifications: en_notifications, task: en_task, tasks: en_tasks, initiatives: en_initiatives, reports: en_reports, dpo: en_dpo, 'indicators-io': en_indicators_io, indicators: en_indicators, webhooks: en_webhooks, developers: en_developers, api: en_api },
+  fr: { common: fr_common, auth: fr_auth, partners: fr_partners, people: fr_people, audit: fr_audit, mail: fr_mail, notifications: fr_notifications, task: fr_task, tasks: fr_tasks, initiatives: fr_initiatives, reports: fr_reports, dpo: fr_dpo, 'indicators-io': fr_indicators_io, indicators: fr_indicators, webhooks: fr_webhooks, developers: fr_developers, api: fr_api },
+  ru: { common: ru_common, auth: ru_auth, partners: ru_partners, people: ru_people, audit: ru_audit, mail: ru_mail, notifications: ru_notifications, task: ru_task, tasks: ru_tasks, initiatives: ru_initiatives, reports: ru_reports, dpo: ru_dpo, 'indicators-io': ru_indicators_io, indicators: ru_indicators, webhooks: ru_webhooks, developers: ru_developers, api: ru_api },
 }
 
 export const i18nConfig = {

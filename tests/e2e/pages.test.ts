@@ -97,9 +97,9 @@ async function visitAll(page: Page, paths: string[]) {
   expect(problems).toEqual([])
 }
 
-const signedOutPages = ['/', '/login', '/apply', '/forgot-password', '/statistics']
+const signedOutPages = ['/', '/login', '/apply', '/forgot-password', '/statistics', '/developers', '/developers/guide']
 const pagesOf = (role: Role): string[] => {
-  const common = ['/home', '/account', '/account/notifications', '/notifications', '/partners', `/partners/${ids.partner}`]
+  const common = ['/home', '/account', '/account/notifications', '/notifications', '/partners', `/partners/${ids.partner}`, '/developers']
   const work = ['/tasks', `/tasks/${ids.task}`, '/initiatives', '/indicators', '/indicators/new', '/indicators/import', '/indicators/export']
   const centreWork = [...work, '/tasks/new', '/tasks/templates', '/tasks/templates/new', '/initiatives/new', `/initiatives/${ids.initiative}`]
   switch (role) {
@@ -110,7 +110,7 @@ const pagesOf = (role: Role): string[] => {
     case 'member':
       return [...common, ...work, `/initiatives/${ids.initiative}`]
     case 'admin':
-      return [...common, ...work, '/people', '/people/invite', `/people/${ids.colleague.partner}`]
+      return [...common, ...work, '/people', '/people/invite', `/people/${ids.colleague.partner}`, '/integrations', '/integrations/keys/new', '/integrations/webhooks', '/integrations/webhooks/new']
     case 'dpo':
       return [...common, '/audit', '/dpo', '/dpo/retention', '/dpo/accesses']
     case 'platform_admin':

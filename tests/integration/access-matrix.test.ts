@@ -14,6 +14,12 @@ import {
   type World,
 } from '../support/access-fixtures'
 import { anonymousClient, call, get, post, routeArgs, signedInClient, type Client } from '../support/requests'
+import { createTestUser } from '../factories/users'
+import { createApiKey, revokeApiKey } from '~/api/keys.server'
+import { loadViewer } from '~/auth/guards.server'
+import { createEndpoint } from '~/webhooks/endpoints.server'
+import { apiScopes, type ApiScope } from '~/domain/vocabulary'
+import type { Viewer } from '~/policy/permissions'
 
 /**
  * The access matrix: every page (loader) and every form action of app/routes/*.tsx, for every kind of
@@ -26,7 +32,7 @@ import { anonymousClient, call, get, post, routeArgs, signedInClient, type Clien
  * 403, 404.
  */
 
-type Outcome = 'ok' | 'login' | 'home' | 403 | 404
+type Outcome = 'ok' | 'login' | 'home' | 403 | 404 | 405
 type Expectation = Record<Who, Outcome>
 type Params = Record<string, string>
 type Fields = Record<string, string | string[]>
@@ -369,7 +375,148 @@ const cases = (): Case[] => {
     { file: 'indicators.import_.example[.]csv.tsx', method: 'loader', expect: row(L, OK, OK, 403, OK, OK, 403) },
     { file: 'indicators.import_.report.tsx', method: 'loader', note: 'a visit goes to the import page', expect: signedIn() },
     { file: 'indicators.import_.report.tsx', method: 'action', note: 'no file', multipart: true, body: () => ({ intent: 'report' }), expect: row(L, OK, OK, 403, OK, OK, 403) },
+
+    // Integrations: a partner's admins manage its API keys (another organisation's key does not exist for them)
+    { file: 'integrations._index.tsx', method: 'loader', expect: row(L, 403, 403, 403, 403, OK, 403) },
+    { file: 'integrations.keys.new.tsx', method: 'loader', expect: row(L, 403, 403, 403, 403, OK, 403) },
+    { file: 'integrations.keys.new.tsx', method: 'action', note: 'no name', body: () => ({ name: '', scopes: 'tasks:read', expiresInDays: '30' }), expect: row(L, 403, 403, 403, 403, OK, 403) },
+    {
+      file: 'integrations.keys.$keyId.tsx',
+      method: 'loader',
+      targets: { own: () => ({ keyId: apiKeys.ownId }), other: () => ({ keyId: apiKeys.otherId }) },
+      expect: { own: row(L, 403, 403, 403, 403, OK, 403), other: row(L, 403, 403, 403, 403, 404, 403) },
+    },
+    {
+      file: 'integrations.keys.$keyId.tsx',
+      method: 'action',
+      note: 'revoke, unconfirmed',
+      targets: { own: () => ({ keyId: apiKeys.ownId }), other: () => ({ keyId: apiKeys.otherId }) },
+      body: () => ({ intent: 'revoke' }),
+      expect: { own: row(L, 403, 403, 403, 403, OK, 403), other: row(L, 403, 403, 403, 403, 404, 403) },
+    },
+    { file: 'integrations.webhooks._index.tsx', method: 'loader', expect: row(L, 403, 403, 403, 403, OK, 403) },
+    { file: 'integrations.webhooks.new.tsx', method: 'loader', expect: row(L, 403, 403, 403, 403, OK, 403) },
+    { file: 'integrations.webhooks.new.tsx', method: 'action', note: 'no address', body: () => ({ url: '', events: 'task.assigned' }), expect: row(L, 403, 403, 403, 403, OK, 403) },
+    {
+      file: 'integrations.webhooks.$endpointId.tsx',
+      method: 'loader',
+      targets: { own: () => ({ endpointId: webhookEndpoints.own }), other: () => ({ endpointId: webhookEndpoints.other }) },
+      expect: { own: row(L, 403, 403, 403, 403, OK, 403), other: row(L, 403, 403, 403, 403, 404, 403) },
+    },
+    {
+      file: 'integrations.webhooks.$endpointId.tsx',
+      method: 'action',
+      note: 'unknown intent',
+      targets: { own: () => ({ endpointId: webhookEndpoints.own }), other: () => ({ endpointId: webhookEndpoints.other }) },
+      body: () => ({ intent: 'nothing' }),
+      expect: { own: row(L, 403, 403, 403, 403, OK, 403), other: row(L, 403, 403, 403, 403, 404, 403) },
+    },
+
+    // The developer documentation describes the API and discloses nothing: public.
+    { file: 'developers._index.tsx', method: 'loader', expect: everybody(OK) },
+    { file: 'developers.guide.tsx', method: 'loader', expect: everybody(OK) },
+
+    // A task sent back to its centre for review (an indicator it carries was retracted): the centre clears it.
+    { file: 'tasks.$taskId_.review.tsx', method: 'loader', note: 'a visit goes to the task', params: own.task, expect: signedIn() },
+    {
+      file: 'tasks.$taskId_.review.tsx',
+      method: 'action',
+      targets: { own: own.task, other: other.task },
+      body: () => ({ note: '' }),
+      expect: { own: row(L, OK, OK, 404, 403, 403, 404), other: hiddenFromAll },
+    },
   ]
+}
+
+const webhookEndpoints = { own: '', other: '' }
+
+// --- the API: keys, not sessions ------------------------------------------------------------------
+
+/**
+ * Every endpoint of /api/v1, called with API keys: partner P's key on P's objects (own) and on Q's
+ * (other), a key of P lacking the endpoint's scope, a revoked key, no key, and each person's signed-in
+ * session without a key (a session never authenticates the API).
+ */
+type ApiOutcome = 'ok' | 401 | 403 | 404
+type ApiCase = {
+  file: string
+  method: 'loader' | 'action'
+  scope: ApiScope
+  note?: string
+  targets: Record<'own' | 'other', () => Params>
+  body?: unknown
+  expect: Record<'own' | 'other', ApiOutcome>
+}
+
+const apiKeys = { own: '', ownId: '', other: '', otherId: '', revoked: '', scoped: {} as Partial<Record<ApiScope, string>> }
+
+const apiCases = (): ApiCase[] => {
+  const task = { own: () => ({ taskId: world.tasks.own }), other: () => ({ taskId: world.tasks.other }) }
+  const indicator = { own: () => ({ indicatorId: world.indicators.own }), other: () => ({ indicatorId: world.indicators.other }) }
+  const none = { own: () => ({}), other: () => ({}) }
+  const hidden = { own: 'ok', other: 404 } as const
+  const lists = { own: 'ok', other: 'ok' } as const
+  return [
+    { file: 'api.v1.tasks._index.ts', method: 'loader', scope: 'tasks:read', targets: none, expect: lists },
+    { file: 'api.v1.tasks.$taskId._index.ts', method: 'loader', scope: 'tasks:read', targets: task, expect: hidden },
+    { file: 'api.v1.tasks.$taskId.acknowledge.ts', method: 'action', scope: 'tasks:write', targets: task, expect: hidden },
+    { file: 'api.v1.tasks.$taskId.decline.ts', method: 'action', scope: 'tasks:write', targets: task, body: { reason: 'Not our customer any more' }, expect: hidden },
+    { file: 'api.v1.tasks.$taskId.reports.ts', method: 'action', scope: 'reports:write', targets: task, body: { actions: [{ type: 'url_blocked', quantity: 1, actionDate: '2026-11-01' }] }, expect: hidden },
+    { file: 'api.v1.tasks.$taskId.comments.ts', method: 'action', scope: 'tasks:write', targets: task, body: { body: 'Seen, working on it.' }, expect: hidden },
+    { file: 'api.v1.initiatives._index.ts', method: 'loader', scope: 'initiatives:read', targets: none, expect: lists },
+    {
+      file: 'api.v1.initiatives.$initiativeId.ts',
+      method: 'loader',
+      scope: 'initiatives:read',
+      targets: { own: () => ({ initiativeId: world.initiatives.own }), other: () => ({ initiativeId: world.initiatives.other }) },
+      expect: hidden,
+    },
+    { file: 'api.v1.indicators._index.ts', method: 'loader', scope: 'indicators:read', targets: none, expect: lists },
+    { file: 'api.v1.indicators._index.ts', method: 'action', scope: 'indicators:write', targets: none, body: { indicators: [] }, expect: lists },
+    { file: 'api.v1.indicators.$indicatorId._index.ts', method: 'loader', scope: 'indicators:read', targets: indicator, expect: hidden },
+    { file: 'api.v1.indicators.$indicatorId.sightings.ts', method: 'action', scope: 'sightings:write', targets: indicator, body: { kind: 'seen', at: '2026-11-01T00:00:00Z' }, expect: hidden },
+  ]
+}
+
+/** The documents around the endpoints: public, and an unknown API address is a 404 for everyone. */
+const apiDocumentCases = (): Case[] => [
+  { file: 'api.v1.openapi[.]json.ts', method: 'loader', expect: everybody(OK) },
+  // A method an endpoint does not serve: 405 with Allow, before anything else.
+  ...(
+    [
+      ['api.v1.tasks._index.ts', 'action'],
+      ['api.v1.tasks.$taskId._index.ts', 'action'],
+      ['api.v1.tasks.$taskId.acknowledge.ts', 'loader'],
+      ['api.v1.tasks.$taskId.decline.ts', 'loader'],
+      ['api.v1.tasks.$taskId.reports.ts', 'loader'],
+      ['api.v1.tasks.$taskId.comments.ts', 'loader'],
+      ['api.v1.initiatives._index.ts', 'action'],
+      ['api.v1.initiatives.$initiativeId.ts', 'action'],
+      ['api.v1.indicators.$indicatorId._index.ts', 'action'],
+      ['api.v1.indicators.$indicatorId.sightings.ts', 'loader'],
+    ] as const
+  ).map(([file, method]): Case => ({ file, method, note: 'method not allowed', params: () => ({ taskId: 'x', initiativeId: 'x', indicatorId: 'x' }), body: () => ({}), expect: everybody(405) })),
+  { file: 'api.$.ts', method: 'loader', params: () => ({ '*': 'v1/no-such-thing' }), expect: everybody(404) },
+  { file: 'api.$.ts', method: 'action', params: () => ({ '*': 'v1/no-such-thing' }), body: () => ({}), expect: everybody(404) },
+]
+
+async function apiOutcome(entry: ApiCase, params: Params, auth: { key?: string; cookie?: string }): Promise<ApiOutcome | number> {
+  const module = await loadRoute(entry.file)
+  const fn = module[entry.method]
+  if (!fn) throw new Error(`${entry.file} has no ${entry.method}`)
+  const url = `http://localhost${fillUrl(urlOfRouteFile(entry.file), params)}`
+  const headers: Record<string, string> = {
+    ...(auth.key ? { authorization: `Bearer ${auth.key}` } : {}),
+    ...(auth.cookie ? { cookie: auth.cookie } : {}),
+  }
+  const request =
+    entry.method === 'loader'
+      ? new Request(url, { headers })
+      : new Request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(entry.body ?? {}) })
+  const status = statusOf(await call(async () => fn(routeArgs(request, params))))
+  if (status === 401 || status === 403 || status === 404) return status
+  if (status < 400 || [400, 409, 422].includes(status)) return 'ok'
+  return status
 }
 
 // --- running a case -------------------------------------------------------------------------------
@@ -418,7 +565,7 @@ function classify(result: unknown): Outcome | number {
   const location = locationOf(result) ?? ''
   if (status >= 300 && status < 400 && /^\/login([/?]|$)/.test(location)) return 'login'
   if (status >= 300 && status < 400 && location === '/home') return 'home'
-  if (status === 403 || status === 404) return status
+  if (status === 403 || status === 404 || status === 405) return status
   if (status < 400 || [400, 409, 410, 422].includes(status)) return 'ok'
   return status
 }
@@ -433,19 +580,34 @@ async function outcomeOf(entry: Case, who: Who, params: Params, target: string |
 
 // --- the suite ------------------------------------------------------------------------------------
 
-const table: Case[] = cases()
+const table: Case[] = [...cases(), ...apiDocumentCases()]
+const apiTable: ApiCase[] = apiCases()
 let started = 0
 
 beforeAll(async () => {
   started = Date.now()
   world = await arrangeWorld()
+  const key = (viewer: Viewer, scopes: ApiScope[]) => createApiKey(viewer, { name: `Matrix key with ${scopes.length} scopes`, scopes, expiresInDays: 30 })
+  const own = await key(world.viewers.admin, [...apiScopes])
+  const qAdmin = await createTestUser({ organisationId: world.organisations.partnerQ, roles: ['admin'] })
+  const qViewer = await loadViewer(qAdmin.id, world.organisations.partnerQ)
+  if (!qViewer) throw new Error('partner Q admin not loaded')
+  const other = await key(qViewer, [...apiScopes])
+  const revoked = await key(world.viewers.admin, [...apiScopes])
+  await revokeApiKey(world.viewers.admin, revoked.id)
+  Object.assign(apiKeys, { own: own.secret, ownId: own.id, other: other.secret, otherId: other.id, revoked: revoked.secret })
+  const hook = (viewer: Viewer) => createEndpoint(viewer, { url: 'https://hooks.example.org/portal', events: ['task.assigned'], description: '' })
+  Object.assign(webhookEndpoints, { own: (await hook(world.viewers.admin)).id, other: (await hook(qViewer)).id })
+  for (const scope of apiScopes) apiKeys.scoped[scope] = (await key(world.viewers.admin, apiScopes.filter((s) => s !== scope))).secret
 })
 
 afterAll(() => {
-  const checked = new Set(table.map((entry) => entry.file))
-  const calls = table.reduce((sum, entry) => sum + everyone.length * ('targets' in entry ? Object.keys(entry.targets).length : 1), 0)
+  const checked = new Set([...table, ...apiTable].map((entry) => entry.file))
+  const calls =
+    table.reduce((sum, entry) => sum + everyone.length * ('targets' in entry ? Object.keys(entry.targets).length : 1), 0) +
+    apiTable.reduce((sum, entry) => sum + everyone.length + Object.keys(entry.targets).length + 2, 0)
   console.info(
-    `access matrix: ${checked.size} of ${routeFiles.length} route files, ${table.length} loader/action entries, ${calls} role × object cases in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `access matrix: ${checked.size} of ${routeFiles.length} route files, ${table.length + apiTable.length} loader/action entries, ${calls} role × object cases in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   )
 })
 
@@ -455,7 +617,8 @@ describe('the matrix covers every route', () => {
     for (const file of routeFiles) {
       const module = await loadRoute(file)
       for (const method of ['loader', 'action'] as const) {
-        if (module[method] && !table.some((entry) => entry.file === file && entry.method === method)) missing.push(`${method} of ${file} (${urlOfRouteFile(file)})`)
+        const listed = [...table, ...apiTable].some((entry) => entry.file === file && entry.method === method)
+        if (module[method] && !listed) missing.push(`${method} of ${file} (${urlOfRouteFile(file)})`)
       }
       if (!module.loader && !module.action) missing.push(`${file} exports neither a loader nor an action`)
     }
@@ -464,11 +627,12 @@ describe('the matrix covers every route', () => {
 
   test('every entry names an existing route file and method, and every target has an expectation', async () => {
     const wrong: string[] = []
-    for (const entry of table) {
+    for (const entry of [...table, ...apiTable]) {
       if (!routeFiles.includes(entry.file)) wrong.push(`${entry.file}: no such route file`)
       else if (!(await loadRoute(entry.file))[entry.method]) wrong.push(`${entry.file}: no ${entry.method}`)
       if ('targets' in entry) {
-        for (const target of Object.keys(entry.targets)) if (!entry.expect[target]) wrong.push(`${entry.file} ${entry.method}: no expectation for ${target}`)
+        const expectations: Record<string, unknown> = entry.expect
+        for (const target of Object.keys(entry.targets)) if (!expectations[target]) wrong.push(`${entry.file} ${entry.method}: no expectation for ${target}`)
       }
     }
     expect(wrong).toEqual([])
@@ -501,6 +665,28 @@ describe('access matrix', () => {
       } else {
         expect(await outcomeOf(entry, who, entry.params?.(who) ?? {}, null), `${label(entry)} as ${who}`).toBe(entry.expect[who])
       }
+    })
+  })
+})
+
+describe('API access matrix', () => {
+  describe.each(apiTable.map((entry) => ({ entry, label: `${entry.method === 'loader' ? 'GET' : 'POST'} ${urlOfRouteFile(entry.file)}` })))('$label', ({ entry }) => {
+    test("P's key: its own objects, not Q's", async () => {
+      const got = { own: await apiOutcome(entry, entry.targets.own(), { key: apiKeys.own }), other: await apiOutcome(entry, entry.targets.other(), { key: apiKeys.own }) }
+      expect(got).toEqual(entry.expect)
+    })
+    test("Q's key: Q's objects, not P's", async () => {
+      const flipped = { own: entry.expect.other === 404 ? 404 : 'ok', other: 'ok' }
+      const got = { own: await apiOutcome(entry, entry.targets.own(), { key: apiKeys.other }), other: await apiOutcome(entry, entry.targets.other(), { key: apiKeys.other }) }
+      expect(got).toEqual(flipped)
+    })
+    test('a key without the scope gets 403; a revoked key and no key get 401', async () => {
+      expect(await apiOutcome(entry, entry.targets.own(), { key: apiKeys.scoped[entry.scope] })).toBe(403)
+      expect(await apiOutcome(entry, entry.targets.own(), { key: apiKeys.revoked })).toBe(401)
+      expect(await apiOutcome(entry, entry.targets.own(), {})).toBe(401)
+    })
+    test.each([...everyone])('a session of %s without a key gets 401', async (who) => {
+      expect(await apiOutcome(entry, entry.targets.own(), { cookie: world.clients[who].cookie })).toBe(401)
     })
   })
 })
