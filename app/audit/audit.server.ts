@@ -89,10 +89,15 @@ export function hashAuditEvent(event: Hashable) {
   return crypto.createHash('sha256').update(body).digest('hex')
 }
 
-/** The last link this process wrote or read: the next event usually goes right after it. */
-let head: { _id: unknown; seq: number; hash: string } | null = null
-/** This process appends one event at a time, so its own writers never race each other. */
-let queue: Promise<unknown> = Promise.resolve()
+/**
+ * The last link this process wrote or read, and the queue of this process's writers. Kept on
+ * `globalThis`: the server and the app bundle each load this module, and they must share one head.
+ */
+type AuditAppender = { head: { _id: unknown; seq: number; hash: string } | null; queue: Promise<unknown> }
+declare global {
+  var __portalAuditAppender: AuditAppender | undefined
+}
+const appender: AuditAppender = (globalThis.__portalAuditAppender ??= { head: null, queue: Promise.resolve() })
 
 /**
  * Appends one event to the chain. The unique index on `seq` lets exactly one writer take each number:
@@ -100,8 +105,8 @@ let queue: Promise<unknown> = Promise.resolve()
  * server took it meanwhile, reads the real end of the chain and retries on top of it.
  */
 export function recordAudit(input: AuditInput): Promise<void> {
-  const run = queue.then(() => appendAudit(input))
-  queue = run.catch(() => {})
+  const run = appender.queue.then(() => appendAudit(input))
+  appender.queue = run.catch(() => {})
   return run
 }
 
@@ -109,6 +114,7 @@ async function appendAudit(input: AuditInput): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     // The remembered head is a guess, checked by `_id` (a log emptied under us forgets it); a guess
     // that another server overtook fails on the unique `seq`, and the real end is read.
+    const head = appender.head
     const known = attempt === 0 && head && (await AuditEventModel.exists({ _id: head._id })) ? head : null
     const last = known ?? (await AuditEventModel.findOne({}).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean())
     const event: Hashable = {
@@ -129,10 +135,10 @@ async function appendAudit(input: AuditInput): Promise<void> {
     const hash = hashAuditEvent(event)
     try {
       const created = await AuditEventModel.create({ ...event, outcome: input.outcome ?? 'success', hash })
-      head = { _id: created._id, seq: event.seq, hash }
+      appender.head = { _id: created._id, seq: event.seq, hash }
       return
     } catch (error) {
-      head = null
+      appender.head = null
       if ((error as { code?: number }).code !== 11000) throw error
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
     }
@@ -142,7 +148,7 @@ async function appendAudit(input: AuditInput): Promise<void> {
 
 /** Forgets the remembered end of the chain (tests that rewrite the log directly). */
 export function forgetAuditHead() {
-  head = null
+  appender.head = null
 }
 
 export type ChainReport =

@@ -1,3 +1,4 @@
+import { forgetUnreadCount } from '~/notifications/unread-cache.server'
 import { Types } from 'mongoose'
 import { IndicatorModel, IndicatorSubmissionModel } from '../../models/indicator'
 import { NotificationModel } from '../../models/notification'
@@ -117,6 +118,7 @@ export async function runRetentionReviews(now = new Date()): Promise<{ notified:
             dedupeKey: key,
             createdAt: new Date(),
           })
+          forgetUnreadCount(String(user._id))
         } catch (error) {
           if ((error as { code?: number }).code === 11000) continue
           throw error

@@ -6,6 +6,7 @@ import { notificationEvents, type NotificationEvent } from '~/domain/vocabulary'
 import { IndicatorError, loadIndicatorFor } from '~/indicators/indicators.server'
 import { initiativesOf, taskSideFor } from '~/policy/access.server'
 import type { Viewer } from '~/policy/permissions'
+import { forgetUnreadCount, rememberedUnreadCount, rememberUnreadCount } from './unread-cache.server'
 
 export const NOTIFICATIONS_PAGE_SIZE = 25
 
@@ -18,7 +19,11 @@ function ownedBy(viewer: Viewer) {
 
 /** How many of the viewer's notifications are still unread (the bell's badge). */
 export async function countUnread(viewer: Viewer): Promise<number> {
-  return NotificationModel.countDocuments({ ...ownedBy(viewer), readAt: null })
+  const known = rememberedUnreadCount(viewer.userId)
+  if (known !== null) return known
+  const count = await NotificationModel.countDocuments({ ...ownedBy(viewer), readAt: null })
+  rememberUnreadCount(viewer.userId, count)
+  return count
 }
 
 export const notificationFilters = ['unread', 'all'] as const
@@ -149,21 +154,26 @@ export async function markNotificationRead(viewer: Viewer, notificationId: strin
   const exists = await NotificationModel.exists(filter)
   if (!exists) return false
   await NotificationModel.updateOne({ ...filter, readAt: null }, { $set: { readAt: now } })
+  forgetUnreadCount(viewer.userId)
   return true
 }
 
 /** Marks every unread notification of the viewer as read; returns how many there were. */
 export async function markAllNotificationsRead(viewer: Viewer, now = new Date()): Promise<number> {
   const result = await NotificationModel.updateMany({ ...ownedBy(viewer), readAt: null }, { $set: { readAt: now } })
+  forgetUnreadCount(viewer.userId)
   return result.modifiedCount
 }
 
 /** Marks the viewer's notifications about one task as read (the task page calls this when it opens). */
 export async function markTaskNotificationsRead(viewer: Viewer, taskId: string, now = new Date()): Promise<number> {
   if (!objectId.safeParse(taskId).success) return 0
+  // Nothing unread at all (as this server knows it): no need to look through the notifications.
+  if (rememberedUnreadCount(viewer.userId) === 0) return 0
   const result = await NotificationModel.updateMany(
     { ...ownedBy(viewer), taskId: new Types.ObjectId(taskId), readAt: null },
     { $set: { readAt: now } },
   )
+  if (result.modifiedCount > 0) forgetUnreadCount(viewer.userId)
   return result.modifiedCount
 }

@@ -5,6 +5,7 @@ import { UserModel } from '../../models/user'
 import type { NotificationEvent } from '~/domain/vocabulary'
 import { sendTemplatedMail, type MailKind } from '~/mail/messages.server'
 import { publicUrl } from '~/utils/env.server'
+import { forgetUnreadCount } from './unread-cache.server'
 import { emitTaskWebhook } from '~/webhooks/domain-events.server'
 
 type TaskForNotice = Pick<Task, 'ownerCentreId' | 'assigneeOrganisationId' | 'assigneeUserId' | 'tlp' | 'createdBy' | 'title'> & {
@@ -90,6 +91,7 @@ export async function notifyTask({
         dedupeKey: key,
         createdAt: new Date(),
       })
+      forgetUnreadCount(String(user._id))
       notified++
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error
@@ -160,6 +162,7 @@ export async function notifyIndicatorRetracted({
         dedupeKey: key,
         createdAt: new Date(),
       })
+      forgetUnreadCount(recipient.userId)
       notified++
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error

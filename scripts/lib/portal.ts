@@ -57,7 +57,9 @@ export async function startPortalProcess({
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-load-app-'))
   let output = ''
   const started = Date.now()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  // PORTAL_NODE_ARGS adds Node options to the portal process, e.g. "--cpu-prof --cpu-prof-dir=prof".
+  const extra = (process.env.PORTAL_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/index.ts'], {
     cwd,
     env: {
       ...process.env,

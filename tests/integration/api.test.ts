@@ -21,8 +21,9 @@ let initiativeId: string
 let taskId: string
 
 const newKey = async (who: 'admin' | 'otherAdmin', scopes: readonly ApiScope[] = apiScopes, days = 30) =>
-  (await createApiKey(who === 'admin' ? world.viewers.admin : otherAdmin, { name: `Case system ${Math.random()}`, scopes: [...scopes], expiresInDays: days })).secret
+  (await createApiKey(who === 'admin' ? world.viewers.admin : otherAdmin, { name: `Case system ${++keysMade}`, scopes: [...scopes], expiresInDays: days })).secret
 let otherAdmin: World['viewers']['admin']
+let keysMade = 0
 
 beforeAll(async () => {
   world = await arrangeWorld()

@@ -94,7 +94,7 @@ const targets: Record<string, Target> = {
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('valid' as const) }),
   fc.record({ kind: fc.constant('replace' as const), field: fc.nat(), value: hostileValue }),
-  fc.record({ kind: fc.constant('nested' as const), value: hostileValue }),
+  fc.record({ kind: fc.constant('nested' as const), field: fc.nat(), value: hostileValue }),
   fc.record({ kind: fc.constant('extra' as const), name: fc.constantFrom('$where', '__proto__', 'constructor', 'organisationId', 'status', 'x.y'), value: hostileValue }),
   fc.record({ kind: fc.constant('drop' as const), field: fc.nat() }),
   fc.record({ kind: fc.constant('whole' as const), value: hostileValue }),
@@ -119,7 +119,7 @@ function mutate(base: Record<string, unknown>, m: fc.Arbitrary<unknown> extends 
       const first = list?.[0]
       if (first && typeof first === 'object') {
         const inner = Object.keys(first)
-        const field = inner[Math.floor(Math.random() * inner.length)]
+        const field = inner[Number(m.field) % Math.max(inner.length, 1)]
         if (field) (first as Record<string, unknown>)[field] = m.value
       } else copy.value = m.value
       return copy
