@@ -6,7 +6,8 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import { NonceProvider } from '~/utils/nonce'
-import { i18nConfig } from '~/utils/i18n'
+import { fallbackLanguage, i18nConfig, isLanguage } from '~/utils/i18n'
+import { unavailablePage } from '~/utils/unavailable-page.server'
 import { i18next } from '~/utils/i18next.server'
 import { isDatabaseUnavailableError, noteDatabaseFailure } from '~/utils/db.server'
 import { getLogger } from '~/utils/logger.server'
@@ -23,13 +24,15 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  const lng = await i18next.getLocale(request)
   if (responseStatusCode === 500 && failedOnDatabase.has(request)) {
-    responseStatusCode = 503
+    // The database died while this page was being made: the same friendly page as during the outage.
     responseHeaders.set('Retry-After', '5')
     responseHeaders.set('Cache-Control', 'no-store')
+    responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+    return new Response(unavailablePage(isLanguage(lng) ? lng : fallbackLanguage), { status: 503, headers: responseHeaders })
   }
   const instance = createInstance()
-  const lng = await i18next.getLocale(request)
   await instance.use(initReactI18next).init({ ...i18nConfig, lng })
   const nonce = loadContext.cspNonce
   const readyEvent = isbot(request.headers.get('user-agent')) || remixContext.isSpaMode ? 'onAllReady' : 'onShellReady'
