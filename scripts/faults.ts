@@ -223,6 +223,9 @@ async function main(): Promise<number> {
     await db.kill()
     console.info(`  ${clock(base, downAt)}: database killed (SIGKILL)`)
     await sleep(downSeconds * 1000)
+    // Answers after this moment may come from a database already back (the restart waits until it
+    // answers): only those answered before it count as answers of the outage.
+    const restartingAt = Date.now()
     await db.restart()
     const upAt = Date.now()
     console.info(`  ${clock(base, upAt)}: database answers again (pid ${db.pid()}, same port ${db.port})`)
@@ -239,7 +242,7 @@ async function main(): Promise<number> {
     clearInterval(watch)
     alive &&= portal.alive()
 
-    const down = (answer: ProbeAnswer) => answer.askedAt >= downAt && answer.answeredAt < upAt
+    const down = (answer: ProbeAnswer) => answer.askedAt >= downAt && answer.answeredAt < restartingAt
     const firstUnavailable = probes.answers.find((answer) => down(answer) && answer.status === 503)
     const afterDetection = probes.answers.filter((answer) => down(answer) && firstUnavailable && answer.askedAt >= firstUnavailable.askedAt)
     const byKind = (kind: ProbeAnswer['kind']) => afterDetection.filter((answer) => answer.kind === kind)
