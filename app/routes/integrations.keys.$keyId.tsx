@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { getApiKey, revokeApiKey } from '~/api/keys.server'
 import { notFound, requirePermission } from '~/auth/guards.server'
-import { ApiKeyState, linkButton } from '~/components/api-key-ui'
+import { ApiKeyState, linkButton, scopeKey } from '~/components/api-key-ui'
 import { ErrorPage } from '~/components/error-page'
 import { Alert, Button, CsrfInput } from '~/components/forms'
 import { parseForm, readForm } from '~/utils/forms.server'
@@ -65,7 +65,7 @@ export default function ApiKeyPage() {
             <ul className="space-y-1">
               {key.scopes.map((scope) => (
                 <li key={scope}>
-                  <span className="font-mono text-xs">{scope}</span> — {t(`scopes.${scope}`)}
+                  <span className="font-mono text-xs">{scope}</span> — {t(scopeKey(scope))}
                 </li>
               ))}
             </ul>

@@ -4,7 +4,7 @@ import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import { apiKeyInput, createApiKey, keyLifetimes } from '~/api/keys.server'
 import { requirePermission } from '~/auth/guards.server'
-import { linkButton } from '~/components/api-key-ui'
+import { linkButton, scopeKey } from '~/components/api-key-ui'
 import { ErrorPage } from '~/components/error-page'
 import { Alert, Button, CsrfInput, Field, SelectField, useErrorText } from '~/components/forms'
 import { apiScopes } from '~/domain/vocabulary'
@@ -107,7 +107,7 @@ export default function NewApiKey() {
                 <input type="checkbox" name="scopes" value={scope} defaultChecked={shown.scopes.includes(scope)} className="mt-0.5" />
                 <span>
                   <span className="font-mono text-xs">{scope}</span>
-                  <span className="block text-slate-600">{t(`scopes.${scope}`)}</span>
+                  <span className="block text-slate-600">{t(scopeKey(scope))}</span>
                 </span>
               </label>
             ))}

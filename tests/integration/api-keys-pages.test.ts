@@ -72,3 +72,17 @@ describe('API keys in the portal', () => {
     expect((await api('GET', '/api/v1/tasks', { key: created?.secret })).status).toBe(200)
   })
 })
+
+describe('what the key form says about each scope', () => {
+  test.each(['en', 'fr', 'ru'])('%s: every scope has its own description, not the last word of its name', async (lng) => {
+    const { createInstance } = await import('i18next')
+    const { i18nConfig } = await import('~/utils/i18n')
+    const { scopeKey } = await import('~/components/api-key-ui')
+    const { apiScopes } = await import('~/domain/vocabulary')
+    const i18n = createInstance()
+    await i18n.init({ ...i18nConfig, lng, ns: ['api'], defaultNS: 'api' })
+    const texts = apiScopes.map((scope) => i18n.t(scopeKey(scope)))
+    for (const [i, text] of texts.entries()) expect(text.length, apiScopes[i]).toBeGreaterThan(12)
+    expect(new Set(texts).size).toBe(apiScopes.length)
+  })
+})
