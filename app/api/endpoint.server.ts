@@ -14,7 +14,7 @@ import { TaskError } from '~/tasks/tasks.server'
 import { containsCardNumber } from '~/utils/card-numbers'
 import { isDatabaseUnavailableError, noteDatabaseFailure } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
-import { readBodyUpTo } from '~/utils/forms.server'
+import { formValues, readBodyUpTo } from '~/utils/forms.server'
 import { getLogger } from '~/utils/logger.server'
 import { requestMeta, type RequestMeta } from '~/utils/request.server'
 
@@ -99,16 +99,6 @@ function anyCardNumber(value: unknown, depth = 0): boolean {
   return false
 }
 
-/** The query string as an object: repeated names become arrays. */
-function queryObject(url: URL) {
-  const out: Record<string, string | string[]> = {}
-  for (const key of new Set(url.searchParams.keys())) {
-    const all = url.searchParams.getAll(key)
-    out[key] = all.length > 1 ? all : (all[0] ?? '')
-  }
-  return out
-}
-
 /** Domain refusals as problems. */
 function problemOfError(error: unknown): ApiProblem | null {
   if (error instanceof ApiProblem) return error
@@ -178,7 +168,7 @@ export async function runEndpoint(endpoint: Endpoint, { request, params, context
 
     const parsedParams = (endpoint.params ?? z.object({})).safeParse(params)
     if (!parsedParams.success) return await finish(problem(404, 'not-found'))
-    const query = queryObject(url)
+    const query = formValues(url.searchParams)
     if (anyCardNumber(query)) return await finish(problem(422, 'card-number', 'Card numbers are never accepted, in any field.'))
     const parsedQuery = (endpoint.query ?? z.object({})).safeParse(query)
     if (!parsedQuery.success) return await finish(problem(400, 'invalid-request', undefined, { errors: fieldProblems(parsedQuery.error, 'query') }))

@@ -4,7 +4,7 @@ import { IndicatorModel, IndicatorSubmissionModel } from '../../models/indicator
 import { OrganisationModel } from '../../models/organisation'
 import { defineEndpoint, postProblems } from './endpoint.server'
 import { ApiProblem } from './problem.server'
-import { decodeCursor, encodeCursor, isoDateTime, limitParam, nextParam, pageOf, updatedSinceParam } from './schemas.server'
+import { encodeCursor, isoDateTime, itemsAfter, limitParam, nextParam, pageOf, updatedSinceParam } from './schemas.server'
 import { recordAudit } from '~/audit/audit.server'
 import {
   accessPurposes,
@@ -84,8 +84,7 @@ export const listIndicatorsEndpoint = defineEndpoint({
   problems: [{ status: 400, code: 'invalid-request' }],
   handler: async ({ caller, query }) => {
     const viewer = caller.viewer
-    const cursor = decodeCursor(query.next)
-    if (query.next && !cursor) throw new ApiProblem(400, 'invalid-request', 'The `next` cursor is not one this API gave.')
+    const after = itemsAfter(query.next, 'string')
     const parts: Record<string, unknown>[] = [await visibleSubmissionFilter(viewer)]
     if (query.q) {
       const ids = candidateIds({ q: query.q, type: query.type ?? '', chain: '', acquirer: '' })
@@ -93,7 +92,7 @@ export const listIndicatorsEndpoint = defineEndpoint({
       parts.push({ indicatorId: { $in: ids } })
     }
     if (query.updated_since) parts.push({ updatedAt: { $gte: new Date(query.updated_since) } })
-    if (cursor) parts.push({ $or: [{ updatedAt: { $gt: cursor.at } }, { updatedAt: cursor.at, _id: { $gt: cursor.id } }] })
+    if (after) parts.push(after)
     const found = await IndicatorSubmissionModel.find({ $and: parts })
       .setOptions({ acrossOrganisations: ACROSS })
       .select({ indicatorId: 1, organisationId: 1, tlp: 1, personal: 1, reliability: 1, credibility: 1, status: 1, updatedAt: 1 })

@@ -4,12 +4,12 @@ import { InitiativeModel, initiativeStatuses } from '../../models/initiative'
 import { OrganisationModel } from '../../models/organisation'
 import { defineEndpoint } from './endpoint.server'
 import { ApiProblem } from './problem.server'
-import { decodeCursor, encodeCursor, isoDateTime, limitParam, mongoId, nextParam, pageOf, updatedSinceParam } from './schemas.server'
+import { encodeCursor, isoDateTime, itemsAfter, limitParam, mongoId, nextParam, pageOf, updatedSinceParam } from './schemas.server'
 import { actionTypes, tlpLabels, type TlpLabel } from '~/domain/vocabulary'
 import { latestUpdateOf, loadInitiative, type LoadedInitiative } from '~/initiatives/initiatives.server'
 import { initiativeProgress, overviewFigures } from '~/initiatives/progress.server'
 import { initiativeHealthList } from '~/initiatives/shared'
-import { canSeeInitiative, initiativeAccessFilter } from '~/policy/access.server'
+import { canSeeInitiative, initiativeAccessFilter, keyReachesInitiative } from '~/policy/access.server'
 import { isCentre } from '~/policy/permissions'
 import { publicUrl } from '~/utils/env.server'
 
@@ -98,18 +98,14 @@ export const listInitiativesEndpoint = defineEndpoint({
   problems: [{ status: 400, code: 'invalid-request' }],
   handler: async ({ caller, query }) => {
     const viewer = caller.viewer
-    const cursor = decodeCursor(query.next)
-    if (query.next && !cursor) throw new ApiProblem(400, 'invalid-request', 'The `next` cursor is not one this API gave.')
+    const after = itemsAfter(query.next, 'objectId')
     if (!initiativeAccessFilter(viewer)) return { data: [], next: null }
     const organisation = new Types.ObjectId(viewer.organisationId)
     const parts: Record<string, unknown>[] = [
       { $or: [{ participantIds: organisation }, ...(isCentre(viewer) ? [{ leadCentreId: organisation }] : [])] },
     ]
     if (query.updated_since) parts.push({ updatedAt: { $gte: new Date(query.updated_since) } })
-    if (cursor) {
-      const id = new Types.ObjectId(/^[a-f\d]{24}$/i.test(cursor.id) ? cursor.id : '000000000000000000000000')
-      parts.push({ $or: [{ updatedAt: { $gt: cursor.at } }, { updatedAt: cursor.at, _id: { $gt: id } }] })
-    }
+    if (after) parts.push(after)
     const found = await InitiativeModel.find({ $and: parts })
       .sort({ updatedAt: 1, _id: 1 })
       .limit(query.limit + 1)
@@ -117,7 +113,7 @@ export const listInitiativesEndpoint = defineEndpoint({
     const page = found.slice(0, query.limit)
     const visible = page.flatMap((initiative) => {
       const side = canSeeInitiative(viewer, initiative)
-      return side === 'lead' || side === 'participant' ? [{ initiative, side }] : []
+      return keyReachesInitiative(side) ? [{ initiative, side }] : []
     })
     const [figures, names] = await Promise.all([overviewFigures(visible.map((v) => v.initiative)), leadNames(page)])
     const last = page[page.length - 1]
@@ -143,7 +139,7 @@ export const getInitiativeEndpoint = defineEndpoint({
   problems: [{ status: 404, code: 'not-found' }],
   handler: async ({ caller, params }) => {
     const { initiative, side } = await loadInitiative(caller.viewer, params.initiativeId)
-    if (side !== 'lead' && side !== 'participant') throw new ApiProblem(404, 'not-found')
+    if (!keyReachesInitiative(side)) throw new ApiProblem(404, 'not-found')
     const progress = await initiativeProgress(initiative)
     const names = await leadNames([initiative])
     return {

@@ -4,8 +4,8 @@ import { z } from 'zod'
 import { ApiKeyModel } from '../../models/api-key'
 import { OrganisationModel } from '../../models/organisation'
 import { recordAudit } from '~/audit/audit.server'
-import { apiScopes, type ApiScope, type OrganisationKind, type OrganisationStatus, type Role } from '~/domain/vocabulary'
-import { can, type Viewer } from '~/policy/permissions'
+import { apiScopes, type ApiScope, type OrganisationKind, type OrganisationStatus } from '~/domain/vocabulary'
+import { apiKeyRoles, can, organisationMayAct, type Viewer } from '~/policy/permissions'
 import { safeText } from '~/utils/text-schemas'
 import type { RequestMeta } from '~/utils/request.server'
 
@@ -155,10 +155,8 @@ export async function authenticateApiKey(header: string | null, meta: RequestMet
   const given = Buffer.from(hashOf(secret), 'hex')
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null
   const organisation = await OrganisationModel.findById(key.organisationId).select({ legalName: 1, kind: 1, status: 1, isOperator: 1 }).lean()
-  if (!organisation || !['active', 'probation'].includes(organisation.status) || organisation.isOperator) return null
+  if (!organisation || !organisationMayAct(organisation.status) || organisation.isOperator) return null
   const kind = organisation.kind as OrganisationKind
-  // The roles a key works with: those of a working person on its side of the partnership.
-  const roles: Role[] = kind === 'national_centre' ? ['staff'] : ['member']
   // Last use, at most once a minute per key (the list shows it; it need not cost a write per call).
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000 || key.lastUsedIp !== meta.ip) {
     await ApiKeyModel.updateOne({ _id: id, organisationId: key.organisationId }, { $set: { lastUsedAt: now, lastUsedIp: meta.ip ?? '' } })
@@ -170,7 +168,7 @@ export async function authenticateApiKey(header: string | null, meta: RequestMet
       userId: String(key.actorId),
       name: `API: ${key.name}`,
       email: id,
-      roles,
+      roles: apiKeyRoles(kind),
       organisationId: String(key.organisationId),
       organisationName: organisation.legalName,
       organisationKind: kind,

@@ -1,4 +1,6 @@
+import { Types } from 'mongoose'
 import { z } from 'zod'
+import { ApiProblem } from './problem.server'
 
 /**
  * Pieces shared by the endpoints' schemas: they validate requests and, through the OpenAPI document,
@@ -42,12 +44,25 @@ export function encodeCursor(at: Date, id: string) {
 }
 
 const cursorShape = z.tuple([z.iso.datetime(), z.string().min(1).max(200)])
-export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | null {
-  if (!cursor) return null
+function decodeCursor(cursor: string): { at: Date; id: string } | null {
   try {
     const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
     return parsed.success ? { at: new Date(parsed.data[0]), id: parsed.data[1] } : null
   } catch {
     return null
   }
+}
+
+/**
+ * The filter for the items after a page's last one (lists run oldest change first, by `updatedAt`
+ * then `_id`), from the `next` value the API gave; anything else is a 400.
+ */
+export function itemsAfter(next: string | undefined, ids: 'objectId' | 'string') {
+  if (!next) return null
+  const cursor = decodeCursor(next)
+  if (!cursor || (ids === 'objectId' && !/^[a-f\d]{24}$/i.test(cursor.id))) {
+    throw new ApiProblem(400, 'invalid-request', 'The `next` cursor is not one this API gave.')
+  }
+  const id = ids === 'objectId' ? new Types.ObjectId(cursor.id) : cursor.id
+  return { $or: [{ updatedAt: { $gt: cursor.at } }, { updatedAt: cursor.at, _id: { $gt: id } }] }
 }

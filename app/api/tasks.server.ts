@@ -1,12 +1,12 @@
-import { Types } from 'mongoose'
+import { type Types } from 'mongoose'
 import { z } from 'zod'
 import { OrganisationModel } from '../../models/organisation'
 import { TaskModel, type Task } from '../../models/task'
 import { defineEndpoint, postProblems } from './endpoint.server'
 import { ApiProblem } from './problem.server'
-import { decodeCursor, encodeCursor, isoDateTime, limitParam, mongoId, nextParam, pageOf, updatedSinceParam } from './schemas.server'
+import { encodeCursor, isoDateTime, itemsAfter, limitParam, mongoId, nextParam, pageOf, updatedSinceParam } from './schemas.server'
 import { actionTypes, matchReasonCodes, taskPriorities, taskStatuses, tlpLabels, type TaskStatus } from '~/domain/vocabulary'
-import { taskAccessFilter } from '~/policy/access.server'
+import { keyReachesTask, taskAccessFilter } from '~/policy/access.server'
 import type { Viewer } from '~/policy/permissions'
 import { isOpenStatus } from '~/tasks/lifecycle'
 import { addComment, loadTask, reportedAction, submitReport, transitionTask } from '~/tasks/tasks.server'
@@ -70,8 +70,7 @@ function taskJson(task: TaskDoc, centres: Map<string, string>, now: Date): z.inp
 /** The task as the API shows it to the key's organisation (loadTask decides it may). */
 async function taskDetail(viewer: Viewer, taskId: string, now = new Date()): Promise<z.input<typeof taskDetailSchema>> {
   const { task, side } = await loadTask(viewer, taskId)
-  // The API works the organisation's own queue: tasks it only observes (an initiative's) are not its to act on.
-  if (side !== 'partner' && side !== 'centre') throw new ApiProblem(404, 'not-found')
+  if (!keyReachesTask(side)) throw new ApiProblem(404, 'not-found')
   const centres = await centreNames([task])
   return {
     ...taskJson(task, centres, now),
@@ -105,17 +104,13 @@ export const listTasksEndpoint = defineEndpoint({
   problems: [{ status: 400, code: 'invalid-request' }],
   handler: async ({ caller, query }) => {
     const now = new Date()
-    const cursor = decodeCursor(query.next)
-    if (query.next && !cursor) throw new ApiProblem(400, 'invalid-request', 'The `next` cursor is not one this API gave.')
+    const after = itemsAfter(query.next, 'objectId')
     const access = await taskAccessFilter(caller.viewer, 'assigned')
     if (!access) return { data: [], next: null }
     const parts: Record<string, unknown>[] = [access.filter]
     if (query.status) parts.push({ status: query.status })
     if (query.updated_since) parts.push({ updatedAt: { $gte: new Date(query.updated_since) } })
-    if (cursor) {
-      const id = new Types.ObjectId(/^[a-f\d]{24}$/i.test(cursor.id) ? cursor.id : '000000000000000000000000')
-      parts.push({ $or: [{ updatedAt: { $gt: cursor.at } }, { updatedAt: cursor.at, _id: { $gt: id } }] })
-    }
+    if (after) parts.push(after)
     const found = await TaskModel.find({ $and: parts })
       .setOptions({ acrossOrganisations: access.acrossOrganisations })
       .select({ timeline: 0 })

@@ -146,11 +146,6 @@ async function appendAudit(input: AuditInput): Promise<void> {
   throw new Error('Could not append to the audit log: too much contention')
 }
 
-/** Forgets the remembered end of the chain (tests that rewrite the log directly). */
-export function forgetAuditHead() {
-  appender.head = null
-}
-
 export type ChainReport =
   | { ok: true; checked: number }
   | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: 'hash' | 'link' | 'gap' } }

@@ -3,7 +3,7 @@ import { OrganisationModel } from '../../models/organisation'
 import { UserModel } from '../../models/user'
 import { readSession, type ActiveSession } from './session.server'
 import type { OrganisationKind, OrganisationStatus, Role } from '~/domain/vocabulary'
-import { can, type Permission, type Viewer } from '~/policy/permissions'
+import { can, organisationMayAct, type Permission, type Viewer } from '~/policy/permissions'
 
 export type SignedIn = { viewer: Viewer; session: ActiveSession }
 
@@ -12,7 +12,7 @@ export async function loadViewer(userId: string, organisationId: string): Promis
   const user = await UserModel.findOne({ _id: userId, organisationId }).select({ name: 1, email: 1, roles: 1, status: 1 }).lean()
   if (!user || user.status !== 'active') return null
   const organisation = await OrganisationModel.findById(organisationId).select({ legalName: 1, kind: 1, status: 1, isOperator: 1 }).lean()
-  if (!organisation || !['active', 'probation'].includes(organisation.status)) return null
+  if (!organisation || !organisationMayAct(organisation.status)) return null
   return {
     userId,
     name: user.name,

@@ -220,3 +220,10 @@ export async function visibleSubmissionFilter(viewer: Viewer): Promise<QueryFilt
   }
   return { $or: branches }
 }
+
+/**
+ * What an API key reaches of what its organisation may see: its own work (the tasks it is assigned or
+ * owns, the initiatives it leads or takes part in), not what it only observes through an initiative.
+ */
+export const keyReachesTask = (side: TaskSide | null) => side === 'partner' || side === 'centre'
+export const keyReachesInitiative = (side: string | null): side is 'lead' | 'participant' => side === 'lead' || side === 'participant'

@@ -48,11 +48,22 @@ export type Viewer = {
 
 type RoleHolder = { roles: readonly Role[]; organisationStatus: Viewer['organisationStatus'] }
 
+/** Organisations that may act in the portal at all (people signing in, API keys, webhooks). */
+export const organisationMayAct = (status: string) => status === 'active' || status === 'probation'
+
 export function can(viewer: RoleHolder | null | undefined, permission: Permission): boolean {
   if (!viewer) return false
-  if (viewer.organisationStatus !== 'active' && viewer.organisationStatus !== 'probation') return false
+  if (!organisationMayAct(viewer.organisationStatus)) return false
   const allowed: readonly Role[] = permissionRoles[permission]
   return viewer.roles.some((role) => allowed.includes(role))
+}
+
+/**
+ * The roles an API key works with: those of a working person on its organisation's side of the
+ * partnership (its scopes narrow them further; it never manages people or settings).
+ */
+export function apiKeyRoles(kind: OrganisationKind): Role[] {
+  return kind === 'national_centre' ? ['staff'] : ['member']
 }
 
 export const isCentre = (viewer: Pick<Viewer, 'organisationKind'>) => viewer.organisationKind === 'national_centre'

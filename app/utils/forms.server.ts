@@ -64,7 +64,7 @@ function isDataWithStatus(error: unknown, status: number) {
 }
 
 /** Form values as a plain object for zod; repeated fields become arrays, files are dropped. */
-export function formValues(formData: FormData) {
+export function formValues(formData: FormData | URLSearchParams) {
   const values: Record<string, string | string[]> = Object.create(null)
   for (const [key, value] of formData) {
     if (typeof value !== 'string' || key === 'csrf' || key.startsWith('$') || key === '__proto__') continue

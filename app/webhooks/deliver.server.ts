@@ -5,6 +5,7 @@ import { WebhookDeliveryModel, WebhookEndpointModel, type WebhookDelivery } from
 import { checkWebhookUrl } from './urls.server'
 import { claimOnce } from '~/utils/claims.server'
 import { getLogger } from '~/utils/logger.server'
+import { organisationMayAct } from '~/policy/permissions'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -103,7 +104,7 @@ export async function deliverWebhooks({ now = new Date(), limit = 50 }: { now?: 
     ])
     let attempt: Attempt & { ok: boolean }
     if (!endpoint || !endpoint.enabled) attempt = { ok: false, at: now, error: 'endpointDisabled', durationMs: 0 }
-    else if (!organisation || !['active', 'probation'].includes(organisation.status)) attempt = { ok: false, at: now, error: 'organisationInactive', durationMs: 0 }
+    else if (!organisation || !organisationMayAct(organisation.status)) attempt = { ok: false, at: now, error: 'organisationInactive', durationMs: 0 }
     else attempt = await post({ url: endpoint.url, secret: endpoint.secret }, delivery, now)
     const { ok, ...logged } = attempt
     const attempts = [...delivery.attempts, logged].slice(-KEPT_ATTEMPTS)

@@ -4,6 +4,7 @@ import { OrganisationModel } from '../../models/organisation'
 import { WebhookDeliveryModel, WebhookEndpointModel } from '../../models/webhook'
 import { kickWebhookDelivery } from './deliver.server'
 import type { WebhookEvent } from '~/domain/vocabulary'
+import { organisationMayAct } from '~/policy/permissions'
 
 /** A Standard Webhooks message id; the same one travels with every retry of the message. */
 export const newMessageId = () => `msg_${crypto.randomBytes(18).toString('base64url')}`
@@ -26,7 +27,7 @@ export async function emitWebhookEvent(input: { event: WebhookEvent; organisatio
   const endpoints = await WebhookEndpointModel.find({ organisationId, enabled: true, events: input.event }).select({ _id: 1 }).lean()
   if (endpoints.length === 0) return 0
   const organisation = await OrganisationModel.findById(organisationId).select({ status: 1 }).lean()
-  if (!organisation || !['active', 'probation'].includes(organisation.status)) return 0
+  if (!organisation || !organisationMayAct(organisation.status)) return 0
   const now = new Date()
   const payload = JSON.stringify({ type: input.event, timestamp: now.toISOString(), data: input.data })
   let queued = 0

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import mongoose, { Types } from 'mongoose'
+import { Types } from 'mongoose'
 import { api } from '../support/api'
-import { arrangeWorld, type World } from '../support/access-fixtures'
+import { arrangeWorld, collection, type World } from '../support/access-fixtures'
 import { createApiKey, revokeApiKey } from '~/api/keys.server'
 import { apiScopes, type ApiScope } from '~/domain/vocabulary'
 import { createInitiative, inviteParticipants, respondToInvitation } from '~/initiatives/initiatives.server'
 import { createTasks, transitionTask } from '~/tasks/tasks.server'
 import { resetEnvCache } from '~/utils/env.server'
-
-/** Straight to the database, to check what was stored. */
-const collection = (name: string) => {
-  const db = mongoose.connection.db
-  if (!db) throw new Error('not connected')
-  return db.collection(name)
-}
 
 let world: World
 let key: string
