@@ -1,3 +1,4 @@
+import { sweepIdempotencyKeys } from '~/api/endpoint.server'
 import { runTaskReminders, sweepReminderLeases } from './reminders.server'
 import { runDailyRetention } from './retention.server'
 import { startOutboxWorker, sweepSentMail } from '~/mail/outbox.server'
@@ -28,7 +29,11 @@ export function startBackgroundJobs() {
       const sentMail = await sweepSentMail()
       // Finished webhook deliveries past retention, and spent attempt claims.
       const webhooks = await sweepWebhookRecords()
-      if (promoted || swept || leases || sentMail || webhooks) getLogger().info({ promoted, swept, leases, sentMail, webhooks }, 'housekeeping')
+      // API answers remembered for Idempotency-Key retries, past their day.
+      const idempotency = await sweepIdempotencyKeys()
+      if (promoted || swept || leases || sentMail || webhooks || idempotency) {
+        getLogger().info({ promoted, swept, leases, sentMail, webhooks, idempotency }, 'housekeeping')
+      }
     } catch (error) {
       getLogger().warn({ err: error }, 'housekeeping failed')
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Types } from 'mongoose'
 import { api } from '../support/api'
 import { arrangeWorld, collection, type World } from '../support/access-fixtures'
+import { sweepIdempotencyKeys } from '~/api/endpoint.server'
 import { createApiKey, revokeApiKey } from '~/api/keys.server'
 import { apiScopes, type ApiScope } from '~/domain/vocabulary'
 import { createInitiative, inviteParticipants, respondToInvitation } from '~/initiatives/initiatives.server'
@@ -79,6 +80,10 @@ describe('the partner loop through the API', () => {
     const reused = await api('POST', `/api/v1/tasks/${taskId}/reports`, { key, body: { actions: [{ ...report.actions[0], quantity: 5 }] }, headers: { 'idempotency-key': 'report-1' } })
     expect(reused.status).toBe(422)
     expect(String(reused.json.type)).toMatch(/#problem-idempotency-key-reused$/)
+    // Remembered answers leave after a day (housekeeping); a day later the key is a new request.
+    const remembered = await collection('apiidempotencies').countDocuments()
+    expect(await sweepIdempotencyKeys(new Date(Date.now() + 25 * 60 * 60 * 1000))).toBeGreaterThanOrEqual(1)
+    expect(await collection('apiidempotencies').countDocuments()).toBeLessThan(remembered)
 
     await transitionTask(world.viewers.staff, taskId, 'verify')
     const after = await api('GET', `/api/v1/initiatives/${initiativeId}`, { key })
