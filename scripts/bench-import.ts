@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { stringify } from 'csv-stringify/sync'
 import mongoose from 'mongoose'
@@ -9,9 +6,8 @@ import { loadViewer } from '../app/auth/guards.server'
 import { importIndicatorsCsv, type ImportRefused, type ImportReport } from '../app/indicators/import.server'
 import { createOrganisation } from '../app/partners/organisations.server'
 import { provisionUser } from '../app/people/users.server'
-import { connectDatabase, disconnectDatabase, ensureIndexes } from '../app/utils/db.server'
 import { containsCardNumber } from '../app/utils/card-numbers'
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../app/utils/ferretdb.server'
+import { benchDatabase } from './lib/database'
 
 /**
  * `npm run bench:import`: how fast does a large CSV import go, and does importing it again add nothing?
@@ -110,20 +106,10 @@ function summary(result: ImportReport | ImportRefused): ImportReport {
 }
 
 async function main(): Promise<number> {
-  let dir: string | undefined
-  let embedded: EmbeddedDatabase | undefined
-  const external = process.env.BENCH_MONGODB_URI
+  let database: Awaited<ReturnType<typeof benchDatabase>> | undefined
   try {
-    let uri = external
-    if (!uri) {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-import-'))
-      embedded = await startEmbeddedDatabase({ dir, log: (line) => console.warn(line) })
-      uri = embedded.uri('bench')
-    } else {
-      uri = uri.replace(/\/[^/?]*(\?|$)/, `/bench_import_${Date.now()}$1`)
-    }
-    await connectDatabase(uri)
-    await ensureIndexes()
+    database = await benchDatabase('portal-bench-import')
+    const external = database.external
 
     const run = Date.now().toString(36)
     const partner = await createOrganisation({ legalName: `Benchmark Payments ${run}`, kind: 'payment_service', country: 'NL', status: 'active' })
@@ -177,10 +163,7 @@ async function main(): Promise<number> {
     console.error(`The benchmark could not run: ${error instanceof Error ? error.message : String(error)}`)
     return 1
   } finally {
-    if (external) await mongoose.connection.db?.dropDatabase().catch(() => {})
-    await disconnectDatabase().catch(() => {})
-    await embedded?.stop()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    await database?.dispose()
   }
 }
 

@@ -1,6 +1,3 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import mongoose, { Types } from 'mongoose'
 import type { TaskPriority, TaskStatus, TlpLabel } from '../app/domain/vocabulary'
@@ -9,8 +6,7 @@ import { provisionUser } from '../app/people/users.server'
 import type { Viewer } from '../app/policy/permissions'
 import { TASK_PAGE_SIZE } from '../app/tasks/forms'
 import { listTasks, parseTaskListQuery, taskQueueFilter, taskQueuePage } from '../app/tasks/queues.server'
-import { connectDatabase, disconnectDatabase, ensureIndexes } from '../app/utils/db.server'
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../app/utils/ferretdb.server'
+import { benchDatabase } from './lib/database'
 
 /**
  * `npm run bench:queue`: does keyset paging keep a deep page as cheap as the first one?
@@ -158,20 +154,10 @@ async function explainLine(filter: Record<string, unknown>, sort: Record<string,
 }
 
 async function main(): Promise<number> {
-  let dir: string | undefined
-  let embedded: EmbeddedDatabase | undefined
-  const external = process.env.BENCH_MONGODB_URI
+  let database: Awaited<ReturnType<typeof benchDatabase>> | undefined
   try {
-    let uri = external
-    if (!uri) {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'))
-      embedded = await startEmbeddedDatabase({ dir, log: (line) => console.warn(line) })
-      uri = embedded.uri('bench')
-    } else {
-      uri = uri.replace(/\/[^/?]*(\?|$)/, `/bench_${Date.now()}$1`)
-    }
-    await connectDatabase(uri)
-    await ensureIndexes()
+    database = await benchDatabase('portal-bench')
+    const external = database.external
 
     const suffix = Date.now().toString(36)
     const centre = await createOrganisation({ legalName: `Benchmark Centre ${suffix}`, kind: 'national_centre', country: 'FR', status: 'active' })
@@ -263,10 +249,7 @@ async function main(): Promise<number> {
     console.error(`The benchmark could not run: ${error instanceof Error ? error.message : String(error)}`)
     return 1
   } finally {
-    if (external) await mongoose.connection.db?.dropDatabase().catch(() => {})
-    await disconnectDatabase().catch(() => {})
-    await embedded?.stop()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    await database?.dispose()
   }
 }
 

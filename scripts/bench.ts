@@ -5,11 +5,10 @@ import { stringify } from 'csv-stringify/sync'
 import mongoose, { type Types } from 'mongoose'
 import { loadViewer } from '../app/auth/guards.server'
 import { importIndicatorsCsv } from '../app/indicators/import.server'
-import { connectDatabase, disconnectDatabase, ensureIndexes } from '../app/utils/db.server'
 import { BenchData, sizesFor } from './lib/bench-data'
 import { readsFor, time, type ReadKey } from './lib/bench-reads'
 import { rewriteMarkdown, writeBenchmarkDocs, type BenchRun, type ReadResult } from './lib/bench-docs'
-import { scratchDatabase, type ScratchDatabase } from './lib/database'
+import { benchDatabase } from './lib/database'
 import { envNumber, machine, ms, pad, padEnd, thousands, type Percentiles } from './lib/stats'
 
 /**
@@ -99,7 +98,7 @@ async function main(): Promise<number> {
     console.info(`Wrote ${path.relative(process.cwd(), rewriteMarkdown(path.resolve('docs')))}`)
     return 0
   }
-  let db: ScratchDatabase | undefined
+  let database: Awaited<ReturnType<typeof benchDatabase>> | undefined
   const started = Date.now()
   try {
     const host = machine()
@@ -107,12 +106,7 @@ async function main(): Promise<number> {
     console.info(`Benchmark at BENCH_SCALE=${scale}: ${thousands(sizes.organisations)} organisations, ${thousands(sizes.people)} people, ${thousands(sizes.initiatives)} initiatives,`)
     console.info(`  ${thousands(sizes.tasks)} tasks, ${thousands(sizes.reports)} action reports, ${thousands(sizes.comments)} comments, ${thousands(sizes.indicators)} indicators`)
     console.info(`  machine: ${host.cores} cores (${host.cpu}), ${host.memoryGiB} GiB, Node ${host.node}; ${external ? 'MongoDB at BENCH_MONGODB_URI' : host.database}`)
-    if (external) {
-      await connectDatabase(external.replace(/\/[^/?]*(\?|$)/, `/bench_${Date.now()}$1`))
-      await ensureIndexes()
-    } else {
-      db = await scratchDatabase('portal-bench', 'bench')
-    }
+    database = await benchDatabase('portal-bench')
     const data = new BenchData(sizes)
 
     const small = await data.seedTo(0.1)
@@ -172,11 +166,7 @@ async function main(): Promise<number> {
     console.error(`The benchmark could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
     return 1
   } finally {
-    if (external) {
-      await mongoose.connection.db?.dropDatabase().catch(() => {})
-      await disconnectDatabase().catch(() => {})
-    }
-    await db?.dispose()
+    await database?.dispose()
   }
 }
 

@@ -67,3 +67,24 @@ export function collection(name: string) {
   if (!db) throw new Error('not connected to the database')
   return db.collection(name)
 }
+
+/**
+ * The database a benchmark runs on: a scratch database in the MongoDB at BENCH_MONGODB_URI (dropped
+ * afterwards), or else a fresh embedded one. `dispose` disconnects and cleans up either way.
+ */
+export async function benchDatabase(prefix: string): Promise<{ external: boolean; dispose: () => Promise<void> }> {
+  const external = process.env.BENCH_MONGODB_URI
+  if (!external) {
+    const db = await scratchDatabase(prefix, 'bench')
+    return { external: false, dispose: db.dispose }
+  }
+  await connectDatabase(external.replace(/\/[^/?]*(\?|$)/, `/${prefix.replace(/\W/g, '_')}_${Date.now()}$1`))
+  await ensureIndexes()
+  return {
+    external: true,
+    dispose: async () => {
+      await mongoose.connection.db?.dropDatabase().catch(() => {})
+      await disconnectDatabase().catch(() => {})
+    },
+  }
+}

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { MongoClient } from 'mongodb'
 import mongoose from 'mongoose'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { recordAudit } from '~/audit/audit.server'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '~/utils/ferretdb.server'
-
-const run = promisify(execFile)
+import { runScript } from '../support/scripts'
 
 function auditCollection() {
   const db = mongoose.connection.db
@@ -18,21 +15,7 @@ function auditCollection() {
 }
 
 /** Runs `npm run audit:verify`'s script as a separate process and returns its exit code and output. */
-async function verifyScript(env: Record<string, string | undefined>) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env }
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key]
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: childEnv,
-      timeout: 90_000,
-    })
-    return { code: 0, output: stdout + stderr }
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string }
-    return { code: failed.code, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` }
-  }
-}
+const verifyScript = (env: Record<string, string | undefined>) => runScript('scripts/audit-verify.ts', env, 90_000)
 
 /** Processes whose command line mentions a path (Linux /proc), to see that nothing is left running. */
 function processesUsing(dir: string) {
