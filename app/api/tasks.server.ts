@@ -67,10 +67,16 @@ function taskJson(task: TaskDoc, centres: Map<string, string>, now: Date): z.inp
   }
 }
 
-/** The task as the API shows it to the key's organisation (loadTask decides it may). */
-async function taskDetail(viewer: Viewer, taskId: string, now = new Date()): Promise<z.input<typeof taskDetailSchema>> {
+/** A task the key's organisation may see (loadTask) and that is its own work; anything else is 404. */
+async function reachableTask(viewer: Viewer, taskId: string) {
   const { task, side } = await loadTask(viewer, taskId)
   if (!keyReachesTask(side)) throw new ApiProblem(404, 'not-found')
+  return task
+}
+
+/** The task as the API shows it to the key's organisation. */
+async function taskDetail(viewer: Viewer, taskId: string, now = new Date()): Promise<z.input<typeof taskDetailSchema>> {
+  const task = await reachableTask(viewer, taskId)
   const centres = await centreNames([task])
   return {
     ...taskJson(task, centres, now),
@@ -151,7 +157,7 @@ export const acknowledgeTaskEndpoint = defineEndpoint({
   success: { status: 200, description: 'The task, now acknowledged', schema: taskDetailSchema },
   problems: [...postProblems, { status: 404, code: 'not-found' }, { status: 409, code: 'illegal-transition' }, { status: 409, code: 'conflict' }],
   handler: async ({ caller, params, meta }) => {
-    await taskDetail(caller.viewer, params.taskId)
+    await reachableTask(caller.viewer, params.taskId)
     await transitionTask(caller.viewer, params.taskId, 'acknowledge', { meta })
     return taskDetail(caller.viewer, params.taskId)
   },
@@ -169,7 +175,7 @@ export const declineTaskEndpoint = defineEndpoint({
   success: { status: 200, description: 'The task, now declined', schema: taskDetailSchema },
   problems: [...postProblems, { status: 404, code: 'not-found' }, { status: 409, code: 'illegal-transition' }, { status: 422, code: 'invalid-request' }],
   handler: async ({ caller, params, body, meta }) => {
-    await taskDetail(caller.viewer, params.taskId)
+    await reachableTask(caller.viewer, params.taskId)
     await transitionTask(caller.viewer, params.taskId, 'decline', { reason: body.reason, meta })
     return taskDetail(caller.viewer, params.taskId)
   },
@@ -203,7 +209,7 @@ export const submitReportEndpoint = defineEndpoint({
   },
   problems: [...postProblems, { status: 404, code: 'not-found' }, { status: 409, code: 'illegal-transition' }, { status: 409, code: 'conflict' }, { status: 422, code: 'invalid-request' }],
   handler: async ({ caller, params, body, meta }) => {
-    await taskDetail(caller.viewer, params.taskId)
+    await reachableTask(caller.viewer, params.taskId)
     const actions = body.actions.map((action) => reportedAction.parse(action))
     const { version } = await submitReport(caller.viewer, params.taskId, actions, meta)
     return { report: { version }, task: await taskDetail(caller.viewer, params.taskId) }
@@ -222,7 +228,7 @@ export const addCommentEndpoint = defineEndpoint({
   success: { status: 201, description: 'The comment was added', schema: z.object({ id: mongoId, visibility: z.literal('shared') }) },
   problems: [...postProblems, { status: 404, code: 'not-found' }, { status: 422, code: 'invalid-request' }],
   handler: async ({ caller, params, body, meta }) => {
-    await taskDetail(caller.viewer, params.taskId)
+    await reachableTask(caller.viewer, params.taskId)
     const { id } = await addComment(caller.viewer, params.taskId, { body: body.body, visibility: 'shared' }, meta)
     return { id, visibility: 'shared' as const }
   },
